@@ -1,0 +1,49 @@
+"""The app factory: create_app(config) -> web.Application, for `hall serve` and tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from hallserver.clock import Clock
+from hallserver.config import HallConfig
+from hallserver.domain.hall import close_hall, open_hall
+from hallserver.keys import CLOCK, CONFIG, HALL
+from hallserver.tasks import deadline_watch
+from hallserver.views.routes import add_routes
+from hallserver.web.csrf import csrf_middleware
+from hallserver.web.error_pages import error_middleware
+from hallserver.web.headers import headers_middleware
+
+WEBUI = Path(__file__).resolve().parent.parent / "webui"
+
+
+async def hall_storage(app: web.Application) -> AsyncIterator[None]:
+    """Database (migrated in place), data key and write path: opened first, closed last."""
+    app[HALL] = await open_hall(app[CONFIG], app[CLOCK])
+    yield
+    await close_hall(app[HALL])
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(WEBUI / "index.html")
+
+
+def create_app(config: HallConfig, clock: Clock | None = None) -> web.Application:
+    """The hall's web application; resources open in its cleanup contexts, in order."""
+    app = web.Application(
+        client_max_size=config.server.max_body_bytes,
+        # Outermost first: errors become JSON; every answer gets security headers; cross-site
+        # changes are refused before any handler runs.
+        middlewares=[error_middleware, headers_middleware(config.server.tls), csrf_middleware],
+    )
+    app[CONFIG] = config
+    app[CLOCK] = clock or Clock()
+    app.cleanup_ctx.extend([hall_storage, deadline_watch])
+    add_routes(app)
+    app.router.add_get("/", _index)
+    if WEBUI.is_dir():
+        app.router.add_static("/ui/", WEBUI, follow_symlinks=False)
+    return app

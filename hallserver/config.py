@@ -1,0 +1,213 @@
+"""The hall's settings: one table of every setting, read from hall.toml into frozen dataclasses.
+
+Each setting is declared once, as data (section, name, type, default, help). The dataclasses,
+the checks on a file, and `hall.toml.example` all come from that table, and a test fails when the
+example and the table disagree. Nothing here does I/O at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hallserver.errors import ConfigError
+
+ENV_VAR = "HALL_CONFIG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of hall.toml: where it lives, its type and default, and what it does."""
+
+    section: str
+    name: str
+    type: type
+    default: Any
+    help: str
+    minimum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("hall", "name", str, "Exam Hall", "The hall's name, shown on pages and announced on the LAN."),
+    Setting("server", "host", str, "0.0.0.0", "Address to listen on. 0.0.0.0 listens on every interface."),
+    Setting("server", "port", int, 8443, "TCP port to listen on (0 picks a free one).", minimum=0),
+    Setting("server", "tls", bool, True,
+            "Serve HTTPS with the hall's certificate. false serves plain HTTP: only for tests on "
+            "loopback, or behind a TLS proxy."),
+    Setting("server", "max_body_bytes", int, 262144,
+            "Largest request body accepted, after decompression; larger bodies get 413.", minimum=1024),
+    Setting("storage", "database", str, "hall.db",
+            "The SQLite database file, relative to the directory of hall.toml."),
+    Setting("storage", "busy_timeout_ms", int, 5000,
+            "How long a write waits for another process's lock before giving up.", minimum=0),
+    Setting("storage", "max_batch", int, 256,
+            "Most saves committed in one transaction (group commit).", minimum=1),
+    Setting("storage", "readers", int, 4, "Read connections to the database.", minimum=1),
+    Setting("security", "secrets_dir", str, "secrets",
+            "Directory of the data key and private keys (mode 0700, files 0600), relative to hall.toml."),
+    Setting("security", "tls_dir", str, "tls",
+            "Directory of the hall CA and server certificate, relative to hall.toml."),
+    Setting("security", "pin_hash_log2_cost", int, 14,
+            "scrypt cost (log2 N) for PINs and passwords. Each step doubles the work of a login.",
+            minimum=10),
+    Setting("security", "login_failures_per_candidate", int, 5,
+            "Wrong PINs allowed for one registration number before it must wait.", minimum=1),
+    Setting("security", "login_failures_per_address", int, 100,
+            "Wrong logins allowed from one address (a whole hall may share one) before it must wait.",
+            minimum=1),
+    Setting("security", "login_lockout_seconds", int, 60,
+            "How long an exhausted allowance takes to refill completely.", minimum=1),
+    Setting("exam", "grace_seconds", int, 5,
+            "Saves still accepted this long after a deadline, for requests already on the wire.",
+            minimum=0),
+    Setting("exam", "autosave_seconds", int, 30, "How often the exam page saves on its own.", minimum=5),
+    Setting("exam", "show_score", bool, False, "Show candidates their score when they submit."),
+    Setting("mdns", "enabled", bool, True, "Announce the hall on the LAN over mDNS."),
+    Setting("mdns", "name", str, "Hall A", "The announced name; the TXT id is the identity."),
+    Setting("mdns", "interfaces", list, [],
+            'Interfaces to announce on. Empty: every LAN interface; ["127.0.0.1"] for tests on one machine.'),
+    Setting("sync", "central_url", str, "", 'The central server, e.g. "https://central.example.org:9443".'),
+    Setting("sync", "central_fingerprint", str, "",
+            "SHA-256 of the central's certificate, hex: pins it."),
+)
+
+
+def _section_class(section: str) -> type:
+    fields = [(s.name, s.type, dataclasses.field(default=_frozen(s.default)))
+              for s in SETTINGS if s.section == section]
+    return dataclasses.make_dataclass(f"{section.title()}Config", fields, frozen=True)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(s.section for s in SETTINGS))
+_CLASSES = {section: _section_class(section) for section in SECTIONS}
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    """Every setting, by section, plus the directory the relative paths are taken from."""
+
+    base_dir: Path
+    hall: Any
+    server: Any
+    storage: Any
+    security: Any
+    exam: Any
+    mdns: Any
+    sync: Any
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file."""
+        return self.base_dir / self.storage.database
+
+    @property
+    def secrets_dir(self) -> Path:
+        """The directory of keys, readable by the service user alone."""
+        return self.base_dir / self.security.secrets_dir
+
+    @property
+    def tls_dir(self) -> Path:
+        """The directory of the hall CA and server certificate."""
+        return self.base_dir / self.security.tls_dir
+
+    def replace(self, section: str, **changes: Any) -> HallConfig:
+        """A copy with some settings of one section changed (tests and `hall demo` use it)."""
+        updated = dataclasses.replace(getattr(self, section), **changes)
+        return dataclasses.replace(self, **{section: updated})
+
+
+def _check(setting: Setting, value: Any) -> Any:
+    where = f"[{setting.section}] {setting.name}"
+    expected = setting.type
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    if expected is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false, not {value!r}")
+    if expected is str and not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string in quotes, not {value!r}")
+    if expected is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings, not {value!r}")
+        return tuple(value)
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(f"{where} must be at least {setting.minimum:g}, not {value!r}")
+    return value
+
+
+def from_mapping(data: dict[str, Any], base_dir: Path) -> HallConfig:
+    """Builds the config from parsed TOML, naming the first bad key and why."""
+    by_key = {(s.section, s.name): s for s in SETTINGS}
+    sections: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    for section, table in data.items():
+        if section not in sections:
+            raise ConfigError(f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] must be a table of settings")
+        for name, value in table.items():
+            setting = by_key.get((section, name))
+            if setting is None:
+                known = ", ".join(s.name for s in SETTINGS if s.section == section)
+                raise ConfigError(f"unknown setting [{section}] {name}; known: {known}")
+            sections[section][name] = _check(setting, value)
+    built = {name: _CLASSES[name](**values) for name, values in sections.items()}
+    return HallConfig(base_dir=base_dir, **built)
+
+
+def defaults(base_dir: Path) -> HallConfig:
+    """Every setting at its default."""
+    return from_mapping({}, base_dir)
+
+
+def load(path: Path) -> HallConfig:
+    """Reads hall.toml; relative paths in it are taken from its directory."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ConfigError(f"no config file at {path}; make one with `hall init`") from err
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path} is not valid TOML: {err}") from err
+    try:
+        return from_mapping(data, path.resolve().parent)
+    except ConfigError as err:
+        raise ConfigError(f"{path}: {err}") from err
+
+
+def locate(explicit: str | None) -> Path:
+    """The config file: --config, else $HALL_CONFIG, else ./hall.toml."""
+    return Path(explicit or os.environ.get(ENV_VAR) or "hall.toml")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def render_toml(overrides: dict[tuple[str, str], Any] | None = None, commented: bool = False) -> str:
+    """hall.toml text with every setting and its help; `hall init` and the example use it."""
+    overrides = overrides or {}
+    lines = ["# examhall hall configuration. Every setting is shown with its default.", ""]
+    for section in SECTIONS:
+        lines.append(f"[{section}]")
+        for s in (s for s in SETTINGS if s.section == section):
+            lines.append(f"# {s.help}")
+            value = overrides.get((section, s.name), s.default)
+            prefix = "# " if commented and (section, s.name) not in overrides else ""
+            lines.append(f"{prefix}{s.name} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)

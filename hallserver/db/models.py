@@ -1,0 +1,102 @@
+"""The tables of a hall database (SQLAlchemy Core: the hot paths need no unit of work).
+
+Session data (answers, marked questions, position) and results are sealed blobs; the columns in
+the clear hold only identities, states and times.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+hall_meta = Table(
+    "hall_meta", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
+
+exams = Table(
+    "exams", metadata,
+    Column("id", String, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("duration_seconds", Integer, nullable=False),
+    Column("shuffle_questions", Boolean, nullable=False, default=False),
+    Column("shuffle_options", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+)
+
+questions = Table(
+    "questions", metadata,
+    Column("exam_id", String, ForeignKey("exams.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String, nullable=False, default="choice"),
+    Column("text", Text, nullable=False),
+    Column("options", Text, nullable=False),       # JSON object: key -> text, in the paper's order
+    Column("answer", Text, nullable=False),        # JSON: the key, never sent to a browser
+)
+
+candidates = Table(
+    "candidates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("registration_number", String, nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("pin_hash", String, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+exam_records = Table(
+    "exam_records", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id"), nullable=False),
+    Column("exam_id", String, ForeignKey("exams.id"), nullable=False),
+    Column("status", String, nullable=False, default="assigned"),  # assigned, in_progress, completed
+    Column("started_at", Float),
+    Column("deadline", Float),
+    Column("completed_at", Float),
+    Column("result", LargeBinary),                 # sealed JSON: score, max_score, outcomes
+    UniqueConstraint("candidate_id", "exam_id"),
+)
+Index("exam_records_open", exam_records.c.status, exam_records.c.deadline)
+
+exam_sessions = Table(
+    "exam_sessions", metadata,
+    Column("id", String, primary_key=True),
+    Column("exam_record_id", Integer, ForeignKey("exam_records.id"), nullable=False, unique=True),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("session_data", LargeBinary, nullable=False),  # sealed JSON, the session id as AAD
+    Column("active", Boolean, nullable=False, default=True),
+    Column("last_saved", Float),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("lease_device", String),
+    Column("lease_since", Float),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("id", String, primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id"), nullable=False),
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("address", String),
+    Column("user_agent", String),
+    Column("created_at", Float, nullable=False),
+    Column("ended_at", Float),
+)
+
+events = Table(
+    "events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("session_id", String),
+    Column("occurred_at", Float, nullable=False),
+    Column("body", LargeBinary, nullable=False),   # sealed canonical JSON; AAD = hall|epoch|seq
+    Column("prev_hash", LargeBinary, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+Index("events_session", events.c.session_id, events.c.seq)

@@ -1,0 +1,114 @@
+"""The events log: append-only, gap-free, hash-chained, sealed at rest.
+
+Every change of an exam session is appended here in the same transaction as the change. Each
+event has a sequence number with no gap, and `hash = SHA-256(prev_hash ‖ seq ‖ body)` over the
+canonical plaintext body, so the chain survives re-encryption and key rotation. Bodies are sealed
+with (hall id, epoch, seq) as associated data. The live view, syncd, audit and appeals read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from hallserver.crypto.sealing import DataKey
+from hallserver.db.models import events
+from hallserver.db.writer import Batch
+
+GENESIS = bytes(32)
+_HEAD = "events.head"
+
+
+def canonical(body: dict[str, Any]) -> bytes:
+    """The one byte form of a body: sorted keys, no spaces, UTF-8."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def chain_hash(prev_hash: bytes, seq: int, body: bytes) -> bytes:
+    """H(prev_hash ‖ seq ‖ body), seq as 8 bytes big-endian."""
+    return hashlib.sha256(prev_hash + seq.to_bytes(8, "big") + body).digest()
+
+
+def associated_data(hall_id: str, epoch: int, seq: int) -> bytes:
+    """An event's identity, bound to its sealed body."""
+    return f"event|{hall_id}|{epoch}|{seq}".encode()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One decrypted event."""
+
+    seq: int
+    epoch: int
+    kind: str
+    session_id: str | None
+    occurred_at: float
+    body: dict[str, Any]
+    prev_hash: bytes
+    hash: bytes
+
+
+class EventLog:
+    """Appends events on the write path; the head is read inside each batch's transaction."""
+
+    def __init__(self, key: DataKey, hall_id: str, epoch: int) -> None:
+        self._key, self.hall_id, self.epoch = key, hall_id, epoch
+
+    def _head(self, connection: Connection, batch: Batch) -> tuple[int, bytes]:
+        head = batch.scratch.get(_HEAD)
+        if head is None:
+            row = connection.execute(
+                select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
+            head = (row.seq, row.hash) if row else (0, GENESIS)
+        return head
+
+    def append(self, connection: Connection, batch: Batch, kind: str, session_id: str | None,
+               body: dict[str, Any], now: float) -> int:
+        """Stages one event after the current head; returns its seq."""
+        seq, prev_hash = self._head(connection, batch)
+        seq += 1
+        plain = canonical({"kind": kind, "session_id": session_id, "at": now, **body})
+        digest = chain_hash(prev_hash, seq, plain)
+        sealed = self._key.seal(plain, associated_data(self.hall_id, self.epoch, seq))
+        batch.insert(events, {"seq": seq, "epoch": self.epoch, "kind": kind,
+                              "session_id": session_id, "occurred_at": now, "body": sealed,
+                              "prev_hash": prev_hash, "hash": digest})
+        batch.remember(_HEAD, (seq, digest))
+        return seq
+
+
+class ChainBroken(Exception):
+    """The log has a gap, a changed body or a broken link; the message says where."""
+
+
+def read_events(connection: Connection, key: DataKey, hall_id: str, after: int = 0,
+                session_id: str | None = None) -> Iterator[Event]:
+    """Events after `after`, decrypted, in order (optionally of one session)."""
+    query = select(events).where(events.c.seq > after).order_by(events.c.seq)
+    if session_id is not None:
+        query = query.where(events.c.session_id == session_id)
+    for row in connection.execute(query):
+        plain = key.open(row.body, associated_data(hall_id, row.epoch, row.seq))
+        yield Event(row.seq, row.epoch, row.kind, row.session_id, row.occurred_at,
+                    json.loads(plain), row.prev_hash, row.hash)
+
+
+def verify_chain(connection: Connection, key: DataKey, hall_id: str) -> int:
+    """Checks every event: no gap, each body hashes to its link. Returns how many were checked."""
+    expected_seq, prev_hash = 1, GENESIS
+    for event in read_events(connection, key, hall_id):
+        if event.seq != expected_seq:
+            raise ChainBroken(f"gap: expected event {expected_seq}, found {event.seq}")
+        if event.prev_hash != prev_hash:
+            raise ChainBroken(f"event {event.seq} does not link to event {event.seq - 1}")
+        if chain_hash(prev_hash, event.seq, canonical(event.body)) != event.hash:
+            raise ChainBroken(f"event {event.seq} was changed after it was written")
+        expected_seq, prev_hash = event.seq + 1, event.hash
+    return expected_seq - 1

@@ -1,0 +1,174 @@
+"""Exam sessions as the write path sees them: loaded once, kept in memory, sealed on the way out.
+
+Only the writer changes exam sessions, so it keeps each one it has touched in `SessionBook`:
+a save needs no read. Within a batch, later jobs see earlier jobs' staged state (`Batch.scratch`);
+the book itself is updated only after the commit, so readers never see what is not on disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from hallserver.crypto.sealing import DataKey
+from hallserver.db.models import candidates, exam_records, exam_sessions
+from hallserver.db.writer import Batch
+from hallserver.domain.merge import SessionData
+
+SessionKey = tuple[int, str]  # (candidate id, exam id)
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    """A candidate's exam record and, once started, its session."""
+
+    record_id: int
+    candidate_id: int
+    registration_number: str
+    exam_id: str
+    status: str                      # assigned, in_progress, completed
+    started_at: float | None = None
+    deadline: float | None = None
+    completed_at: float | None = None
+    result: dict[str, Any] | None = None
+    session_id: str | None = None
+    revision: int = 0
+    data: SessionData = dataclasses.field(default_factory=SessionData)
+    lease_device: str | None = None
+    last_saved: float | None = None
+    created_at: float | None = None
+
+    @property
+    def key(self) -> SessionKey:
+        """Where the book keeps it."""
+        return (self.candidate_id, self.exam_id)
+
+    def time_remaining(self, now: float) -> int | None:
+        """Whole seconds to the deadline, never below zero."""
+        if self.deadline is None:
+            return None
+        return max(0, int(self.deadline - now + 0.999))
+
+    def evolve(self, **changes: Any) -> LiveSession:
+        """A changed copy; its SessionData is its own."""
+        changes.setdefault("data", self.data.copy())
+        return dataclasses.replace(self, **changes)
+
+
+def session_aad(session_id: str) -> bytes:
+    """A session row's identity, bound to its sealed data."""
+    return f"session|{session_id}".encode()
+
+
+def result_aad(record_id: int) -> bytes:
+    """An exam record's identity, bound to its sealed result."""
+    return f"result|{record_id}".encode()
+
+
+def seal_json(key: DataKey, value: Any, associated: bytes) -> bytes:
+    """JSON, sealed."""
+    return key.seal(json.dumps(value, separators=(",", ":")).encode(), associated)
+
+
+def open_json(key: DataKey, sealed: bytes, associated: bytes) -> Any:
+    """The inverse of seal_json."""
+    return json.loads(key.open(sealed, associated))
+
+
+_SELECT = (
+    select(exam_records, candidates.c.registration_number,
+           exam_sessions.c.id.label("session_id"), exam_sessions.c.revision,
+           exam_sessions.c.session_data, exam_sessions.c.lease_device,
+           exam_sessions.c.last_saved, exam_sessions.c.created_at)
+    .join(candidates, candidates.c.id == exam_records.c.candidate_id)
+    .outerjoin(exam_sessions, exam_sessions.c.exam_record_id == exam_records.c.id)
+)
+
+
+def read_session(connection: Connection, key: DataKey, candidate_id: int,
+                 exam_id: str) -> LiveSession | None:
+    """The record (and session) of a candidate for an exam, straight from the database."""
+    row = connection.execute(_SELECT.where(exam_records.c.candidate_id == candidate_id,
+                                           exam_records.c.exam_id == exam_id)).first()
+    return None if row is None else _from_row(key, row)
+
+
+def read_open_sessions(connection: Connection, key: DataKey, candidate_id: int) -> list[LiveSession]:
+    """A candidate's sessions in progress."""
+    rows = connection.execute(_SELECT.where(exam_records.c.candidate_id == candidate_id,
+                                            exam_records.c.status == "in_progress")).all()
+    return [_from_row(key, row) for row in rows]
+
+
+def _from_row(key: DataKey, row: Any) -> LiveSession:
+    data = SessionData()
+    if row.session_id is not None:
+        data = SessionData.from_json(open_json(key, row.session_data, session_aad(row.session_id)))
+    result = open_json(key, row.result, result_aad(row.id)) if row.result is not None else None
+    return LiveSession(
+        record_id=row.id, candidate_id=row.candidate_id,
+        registration_number=row.registration_number, exam_id=row.exam_id, status=row.status,
+        started_at=row.started_at, deadline=row.deadline, completed_at=row.completed_at,
+        result=result, session_id=row.session_id, revision=row.revision or 0, data=data,
+        lease_device=row.lease_device, last_saved=row.last_saved, created_at=row.created_at)
+
+
+class SessionBook:
+    """The writer's memory of every session it has touched, always equal to what is committed."""
+
+    def __init__(self, key: DataKey) -> None:
+        self._key = key
+        self._committed: dict[SessionKey, LiveSession] = {}
+
+    def committed(self, key: SessionKey) -> LiveSession | None:
+        """The last committed state, if the writer has it in memory."""
+        return self._committed.get(key)
+
+    def get(self, connection: Connection, batch: Batch, candidate_id: int,
+            exam_id: str) -> LiveSession | None:
+        """The newest state: staged in this batch, else committed, else read from disk."""
+        key = (candidate_id, exam_id)
+        staged = batch.scratch.get(("session", key))
+        if staged is not None:
+            return staged
+        live = self._committed.get(key)
+        if live is None:
+            live = read_session(connection, self._key, candidate_id, exam_id)
+            if live is not None and live.status != "assigned":
+                self._committed[key] = live
+        return live
+
+    def stage(self, batch: Batch, before: LiveSession, after: LiveSession, now: float) -> None:
+        """Stages the rows that turn `before` into `after`, and the book's update at commit."""
+        record_changes = {name: getattr(after, name) for name in
+                          ("status", "started_at", "deadline", "completed_at")
+                          if getattr(before, name) != getattr(after, name)}
+        if after.result is not None and after.result != before.result:
+            record_changes["result"] = seal_json(self._key, after.result, result_aad(after.record_id))
+        if record_changes:
+            batch.update(exam_records, after.record_id, record_changes)
+        self._stage_session(batch, before, after, now)
+        batch.remember(("session", after.key), after)
+        batch.on_commit(lambda: self._committed.__setitem__(after.key, after))
+
+    def _stage_session(self, batch: Batch, before: LiveSession, after: LiveSession,
+                       now: float) -> None:
+        assert after.session_id is not None
+        row = {"revision": after.revision, "active": after.status == "in_progress",
+               "last_saved": after.last_saved, "updated_at": now,
+               "lease_device": after.lease_device,
+               "session_data": seal_json(self._key, after.data.to_json(),
+                                         session_aad(after.session_id))}
+        if before.session_id is None:
+            batch.insert(exam_sessions, {"id": after.session_id, "exam_record_id": after.record_id,
+                                         "created_at": after.created_at,
+                                         "lease_since": after.created_at, **row})
+        else:
+            if before.lease_device != after.lease_device:
+                row["lease_since"] = now
+            batch.update(exam_sessions, after.session_id, row)

@@ -1,0 +1,93 @@
+"""Candidate login and logout: throttled PIN checks, a device per login, and lease handover.
+
+Logging in on another PC moves the lease of every session in progress to the new device, in the
+log, so the old PC's next save is refused (and kept) rather than silently overwriting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from hallserver.db.models import devices
+from hallserver.db.writer import Batch
+from hallserver.domain.candidates import exams_of, find_candidate
+from hallserver.domain.devices import Device, new_token, read_device, stage_device, token_hash
+from hallserver.domain.hall import Hall
+from hallserver.domain.live import LiveSession, read_open_sessions
+from hallserver.errors import WrongCredentials
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    """A successful login: the cookie token, the device, and what to show."""
+
+    token: str
+    device: Device
+    exams: list[dict[str, Any]]
+
+
+async def log_in(hall: Hall, registration_number: str, pin: str, address: str,
+                 user_agent: str) -> LoggedIn:
+    """Checks the PIN (slowly, off the loop) and opens a device; WrongCredentials or SlowDown."""
+    hall.throttle.check(address, registration_number, hall.clock.now())
+    candidate = await hall.read(find_candidate, registration_number)
+    matches = await hall.check_pin(pin, candidate.pin_hash if candidate else hall.dummy_pin_hash)
+    if candidate is None or not matches:
+        hall.throttle.failed(address, registration_number, hall.clock.now())
+        raise WrongCredentials("That registration number and PIN do not match. Check your "
+                               "login slip and try again.")
+    device_id, token = new_token()
+    device = Device(device_id, candidate.id, candidate.registration_number, candidate.name)
+
+    def job(connection: Connection, batch: Batch) -> None:
+        now = hall.clock.now()
+        stage_device(batch, device, token, address, user_agent, now)
+        for live in _open_sessions(hall, connection, batch, candidate.id):
+            if live.lease_device != device.id:
+                _hand_over(hall, connection, batch, live, device, now)
+
+    await hall.write(job)
+    hall.devices.remember(token_hash(token), device)
+    return LoggedIn(token, device, await hall.read(exams_of, candidate.id))
+
+
+def _open_sessions(hall: Hall, connection: Connection, batch: Batch,
+                   candidate_id: int) -> list[LiveSession]:
+    on_disk = read_open_sessions(connection, hall.key, candidate_id)
+    current = (hall.book.get(connection, batch, candidate_id, live.exam_id) for live in on_disk)
+    return [live for live in current if live is not None and live.status == "in_progress"]
+
+
+def _hand_over(hall: Hall, connection: Connection, batch: Batch, live: LiveSession,
+               device: Device, now: float) -> None:
+    moved = live.evolve()
+    moved.data.stamps.clear()  # the new device's device_seq is its own sequence
+    moved = moved.evolve(data=moved.data, lease_device=device.id)
+    hall.log.append(connection, batch, "lease_moved", live.session_id, {
+        "exam_id": live.exam_id, "registration_number": live.registration_number,
+        "from_device": live.lease_device, "to_device": device.id}, now)
+    hall.book.stage(batch, live, moved, now)
+
+
+async def device_for(hall: Hall, token: str) -> Device | None:
+    """The logged-in device of a cookie token, if any."""
+    hashed = token_hash(token)
+    device = hall.devices.known(hashed)
+    if device is None:
+        device = await hall.read(read_device, hashed)
+        if device is not None:
+            hall.devices.remember(hashed, device)
+    return device
+
+
+async def log_out(hall: Hall, token: str, device: Device) -> None:
+    """Ends the device: its cookie opens nothing from now on. Its lease stays until another login."""
+
+    def job(connection: Connection, batch: Batch) -> None:
+        batch.update(devices, device.id, {"ended_at": hall.clock.now()})
+
+    hall.devices.forget(token_hash(token))
+    await hall.write(job)

@@ -1,0 +1,13 @@
+"""Every web.AppKey of the hall app, in one place."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hallserver.clock import Clock
+from hallserver.config import HallConfig
+from hallserver.domain.hall import Hall
+
+CONFIG = web.AppKey("config", HallConfig)
+CLOCK = web.AppKey("clock", Clock)
+HALL = web.AppKey("hall", Hall)

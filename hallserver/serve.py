@@ -1,0 +1,78 @@
+"""`hall serve`: bind first (a busy port fails at once), start the app, wait for SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import ssl
+import sys
+
+from aiohttp import web
+
+from hallserver import network
+from hallserver.app import create_app
+from hallserver.config import HallConfig
+from hallserver.crypto.certificates import TlsPaths, server_ssl_context
+
+_LOGGER = logging.getLogger(__name__)
+BACKLOG = 4096
+
+
+class ServeError(Exception):
+    """The hall could not start serving; the message says why and what to do."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, before anything else starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=BACKLOG)
+    except OSError as err:
+        raise ServeError(f"cannot listen on {host}:{port}: {err.strerror}. Is another hall "
+                         "running? Choose another port with --port.") from err
+
+
+def urls(config: HallConfig, port: int) -> list[str]:
+    """Where browsers reach the hall: loopback first, then each LAN address."""
+    scheme = "https" if config.server.tls else "http"
+    host = config.server.host
+    hosts = ["127.0.0.1", *network.lan_addresses()] if host in ("0.0.0.0", "::") else [host]
+    return [f"{scheme}://{h if ':' not in h else f'[{h}]'}:{port}/" for h in hosts]
+
+
+def _ssl_context(config: HallConfig) -> ssl.SSLContext | None:
+    if not config.server.tls:
+        return None
+    paths = TlsPaths(config.tls_dir, config.secrets_dir)
+    if not paths.server_cert.exists():
+        raise ServeError(f"no certificate in {config.tls_dir}; run `hall init` in "
+                         f"{config.base_dir} first (or set [server] tls = false)")
+    return server_ssl_context(paths)
+
+
+async def serve(config: HallConfig) -> None:
+    """Serves until SIGINT or SIGTERM, then stops cleanly (queued saves are committed)."""
+    sock = bind(config.server.host, config.server.port)
+    port = sock.getsockname()[1]
+    runner = web.AppRunner(create_app(config), handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        await web.SockSite(runner, sock, ssl_context=_ssl_context(config)).start()
+        print(f"examhall: hall \"{config.hall.name}\" is serving", flush=True)
+        for url in urls(config, port):
+            print(f"  {url}", flush=True)
+        print("Press Ctrl+C to stop.", flush=True)
+        await _until_signalled()
+        print("examhall: stopping; finishing saves in progress", file=sys.stderr, flush=True)
+    finally:
+        await runner.cleanup()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()

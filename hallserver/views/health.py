@@ -1,0 +1,36 @@
+"""Endpoints for everyone: health, the hall CA for lab PCs to trust."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import text
+
+from hallserver import __version__
+from hallserver.crypto.certificates import CA_CERT
+from hallserver.errors import NotFound, StorageUnavailable
+from hallserver.keys import CONFIG, HALL
+
+
+def _ping(connection) -> int:
+    return connection.execute(text("SELECT count(*) FROM exam_sessions")).scalar_one()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """GET /healthz: 200 while the database answers, 503 when it does not."""
+    hall = request.app[HALL]
+    try:
+        sessions = await hall.read(_ping)
+    except Exception as err:  # noqa: BLE001 - any storage fault is "not healthy"
+        raise StorageUnavailable("The hall's database does not answer.") from err
+    return web.json_response({"status": "ok", "version": __version__, "hall_id": hall.hall_id,
+                              "epoch": hall.epoch, "sessions": sessions,
+                              "tls": request.app[CONFIG].server.tls})
+
+
+async def ca_certificate(request: web.Request) -> web.FileResponse:
+    """GET /ca.crt: the hall CA, for lab PCs to trust once."""
+    path = request.app[CONFIG].tls_dir / CA_CERT
+    if not path.exists():
+        raise NotFound("This hall has no CA certificate; it was set up without TLS.")
+    return web.FileResponse(path, headers={"Content-Type": "application/x-x509-ca-cert",
+                                           "Content-Disposition": 'attachment; filename="examhall-ca.crt"'})

@@ -1,0 +1,41 @@
+"""The request bodies the hall accepts, checked strictly (a "5" is not a 5) and described in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+OptionKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Answers = Annotated[dict[QuestionId, OptionKey | None], Field(max_length=2000)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LoginRequest(_Body):
+    """A candidate's login."""
+
+    registration_number: Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                                          strip_whitespace=True)]
+    pin: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class SaveRequest(_Body):
+    """A save: every field optional, only what changed. A null answer clears it."""
+
+    current_question: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    answers: Answers | None = None
+    time_remaining: Annotated[float, Field(ge=0)] | None = None
+    marked_questions: Annotated[list[QuestionId], Field(max_length=2000)] | None = None
+    device_seq: Annotated[int, Field(ge=0, le=2**53)] | None = None
+    base_revision: Annotated[int, Field(ge=0)] | None = None
+
+
+class CompleteRequest(_Body):
+    """Submitting the exam, with the answers as the page holds them."""
+
+    final_answers: Answers | None = None
+    time_spent: Annotated[float, Field(ge=0)] | None = None
