@@ -35,9 +35,9 @@ def create_app(config: HallConfig, clock: Clock | None = None) -> web.Applicatio
     """The hall's web application; resources open in its cleanup contexts, in order."""
     app = web.Application(
         client_max_size=config.server.max_body_bytes,
-        # Outermost first: errors become JSON; every answer gets security headers; cross-site
-        # changes are refused before any handler runs.
-        middlewares=[error_middleware, headers_middleware(config.server.tls), csrf_middleware],
+        # Outermost first: every answer, errors included, gets security headers; every error
+        # becomes the one JSON shape; cross-site changes are refused before any handler runs.
+        middlewares=[headers_middleware(config.server.tls), error_middleware, csrf_middleware],
     )
     app[CONFIG] = config
     app[CLOCK] = clock or Clock()

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from hallserver import __version__
-from hallserver.config import HallConfig, load, locate
+from hallserver.config import HallConfig, load, locate, render_toml
 from hallserver.db import engine as engines
 from hallserver.db import migrate
 from hallserver.domain import candidates as candidate_rules
@@ -222,6 +222,12 @@ def db_upgrade(config_path: str | None) -> None:
     before = migrate.current_revision(engine)
     migrate.upgrade(engine)
     click.echo(f"database schema: {before or 'empty'} -> {migrate.current_revision(engine)}")
+
+
+@main.command("config-example")
+def config_example() -> None:
+    """Print a hall.toml with every setting, its default and what it does."""
+    click.echo(render_toml(), nl=False)
 
 
 @main.command()
