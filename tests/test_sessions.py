@@ -114,3 +114,39 @@ async def test_lease_moves_to_the_newest_login(hall_client, new_client):
     assert restored["session_data"]["answers"] == {"1": "A"} and restored["lease_held"] is True
     moved_on = await spare_pc.post(SAVE, json={"answers": {"2": "B"}, "device_seq": 1})
     assert moved_on.status == 200
+
+
+async def test_the_deadline_watch_completes_a_silent_session(hall_client, clock):
+    import asyncio
+    await login(hall_client)
+    await hall_client.get("/student/exam/MTH101")
+    await hall_client.post(SAVE, json={"answers": {"1": "B", "2": "C"}, "device_seq": 1})
+    clock.advance(3600 + 10)
+    restored = {}
+    for _ in range(50):  # the watch runs every second; wait for it, up to five seconds
+        restored = await (await hall_client.get(RESTORE)).json()
+        if restored["status"] == "completed":
+            break
+        await asyncio.sleep(0.1)
+    assert restored["status"] == "completed"
+    assert restored["session_data"]["answers"] == {"1": "B", "2": "C"}
+
+
+async def test_saves_that_arrive_together_share_one_commit(hall_client, new_client):
+    import asyncio
+    from hallserver.keys import HALL
+    clients = [hall_client] + [await new_client() for _ in range(4)]
+    for index, client in enumerate(clients):
+        await login(client, index)
+        await client.get("/student/exam/MTH101")
+    writer = hall_client.server.app[HALL].writer
+    batches, jobs = writer.batches, writer.jobs
+
+    async def burst(client):
+        return [await client.post(SAVE, json={"answers": {str(q): "A"}, "device_seq": q})
+                for q in range(1, 11)]
+
+    results = await asyncio.gather(*(burst(c) for c in clients))
+    assert all(r.status == 200 for responses in results for r in responses)
+    assert writer.jobs - jobs == 50
+    assert writer.batches - batches < 50
