@@ -1,0 +1,95 @@
+"""`hall init`, `hall demo`, `hall db upgrade`, `hall config-example`: making and keeping a hall."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from hallserver.cli.common import config_option, hall_config, open_database
+from hallserver.config import load, render_toml
+from hallserver.db import engine as engines
+from hallserver.db import migrate
+from hallserver.domain import candidates as candidate_rules
+from hallserver.domain import exams as exam_rules
+from hallserver.domain.exam_file import parse_exam_file
+from hallserver.errors import ConfigError
+from hallserver.serve import ServeError, serve
+from hallserver.setup_hall import CONFIG_NAME, init_hall
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+
+
+@click.command()
+@click.argument("directory", default="hall-data", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="Exam Hall", show_default=True, help="The hall's name.")
+@click.option("--no-tls", is_flag=True, help="Serve plain HTTP (only behind a TLS proxy, or tests).")
+def init(directory: Path, name: str, no_tls: bool) -> None:
+    """Make DIRECTORY a hall: hall.toml, secrets (0600), the hall CA and certificate, the database.
+
+    Never overwrites what is already there.
+    """
+    try:
+        made = init_hall(directory, name=name, tls=not no_tls)
+    except (ConfigError, OSError) as err:
+        raise click.ClickException(str(err)) from err
+    for item in made:
+        click.echo(f"made {item}")
+    if not made:
+        click.echo(f"{directory} is already a hall; nothing changed")
+    click.echo(f"next: cd {directory} && hall exam import EXAM.json")
+
+
+@click.group()
+def db() -> None:
+    """The hall database."""
+
+
+@db.command("upgrade")
+@config_option
+def db_upgrade(config_path: str | None) -> None:
+    """Upgrade the database schema in place (hall serve also does this on start)."""
+    config = hall_config(config_path)
+    engine = engines.sync_engine(config.database_path, config.storage.busy_timeout_ms)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    click.echo(f"database schema: {before or 'empty'} -> {migrate.current_revision(engine)}")
+
+
+@click.command("config-example")
+def config_example() -> None:
+    """Print a hall.toml with every setting, its default and what it does."""
+    click.echo(render_toml(), nl=False)
+
+
+@click.command()
+@click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0 picks one).")
+@click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the demo hall here (default: a new temporary directory).")
+def demo(port: int, directory: Path | None) -> None:
+    """A throwaway hall with a sample exam and five candidates, served on this machine."""
+    where = directory or Path(tempfile.mkdtemp(prefix="examhall-demo-"))
+    init_hall(where, name="Demo Hall", tls=False,
+              extra={("mdns", "enabled"): False, ("server", "host"): "127.0.0.1",
+                     ("server", "port"): port})
+    config = load(where / CONFIG_NAME)
+    parsed = parse_exam_file(DEMO_DIR / "exam.json")
+    lines = candidate_rules.read_candidates_csv(DEMO_DIR / "candidates.csv")
+    hashes = candidate_rules.hash_pins(lines, config.security.pin_hash_log2_cost)
+    with open_database(config).begin() as connection:
+        exam_rules.import_exam(connection, parsed, time.time())
+        candidate_rules.import_candidates(connection, lines, hashes, parsed.id, time.time())
+    click.echo(f"demo hall in {where}")
+    click.echo(f"exam {parsed.id}: {parsed.title}")
+    for line in lines:
+        click.echo(f"  login: registration number {line.registration_number}, PIN {line.pin}")
+    try:
+        asyncio.run(serve(config))
+    except ServeError as err:
+        raise click.ClickException(str(err)) from err
+
+
+COMMANDS = (init, db, config_example, demo)
