@@ -11,6 +11,7 @@ from hallserver.clock import Clock
 from hallserver.config import HallConfig
 from hallserver.domain.hall import close_hall, open_hall
 from hallserver.keys import CLOCK, CONFIG, HALL
+from hallserver.mdns import lan_presence
 from hallserver.tasks import deadline_watch
 from hallserver.views.routes import add_routes
 from hallserver.web.csrf import csrf_middleware
@@ -41,7 +42,8 @@ def create_app(config: HallConfig, clock: Clock | None = None) -> web.Applicatio
     )
     app[CONFIG] = config
     app[CLOCK] = clock or Clock()
-    app.cleanup_ctx.extend([hall_storage, deadline_watch])
+    # Database and keys first, the LAN advertisement last: it names the hall by its id.
+    app.cleanup_ctx.extend([hall_storage, deadline_watch, lan_presence])
     add_routes(app)
     app.router.add_get("/", _index)
     if WEBUI.is_dir():

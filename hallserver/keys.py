@@ -11,3 +11,4 @@ from hallserver.domain.hall import Hall
 CONFIG = web.AppKey("config", HallConfig)
 CLOCK = web.AppKey("clock", Clock)
 HALL = web.AppKey("hall", Hall)
+LISTEN_PORT = web.AppKey("listen_port", int)  # set by `hall serve` once its socket is bound

@@ -9,12 +9,14 @@ import socket
 import ssl
 import sys
 
+import segno
 from aiohttp import web
 
 from hallserver import network
 from hallserver.app import create_app
 from hallserver.config import HallConfig
 from hallserver.crypto.certificates import TlsPaths, server_ssl_context
+from hallserver.keys import LISTEN_PORT
 
 _LOGGER = logging.getLogger(__name__)
 BACKLOG = 4096
@@ -34,14 +36,6 @@ def bind(host: str, port: int) -> socket.socket:
                          "running? Choose another port with --port.") from err
 
 
-def urls(config: HallConfig, port: int) -> list[str]:
-    """Where browsers reach the hall: loopback first, then each LAN address."""
-    scheme = "https" if config.server.tls else "http"
-    host = config.server.host
-    hosts = ["127.0.0.1", *network.lan_addresses()] if host in ("0.0.0.0", "::") else [host]
-    return [f"{scheme}://{h if ':' not in h else f'[{h}]'}:{port}/" for h in hosts]
-
-
 def _ssl_context(config: HallConfig) -> ssl.SSLContext | None:
     if not config.server.tls:
         return None
@@ -56,13 +50,19 @@ async def serve(config: HallConfig) -> None:
     """Serves until SIGINT or SIGTERM, then stops cleanly (queued saves are committed)."""
     sock = bind(config.server.host, config.server.port)
     port = sock.getsockname()[1]
-    runner = web.AppRunner(create_app(config), handle_signals=False, access_log=None)
+    app = create_app(config)
+    app[LISTEN_PORT] = port  # the socket already listens, so mDNS may announce it at setup
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     try:
         await web.SockSite(runner, sock, ssl_context=_ssl_context(config)).start()
         print(f"examhall: hall \"{config.hall.name}\" is serving", flush=True)
-        for url in urls(config, port):
+        urls = network.hall_urls(config.server.host, port, config.server.tls)
+        for url in urls:
             print(f"  {url}", flush=True)
+        if sys.stdout.isatty():
+            segno.make(urls[0], error="m").terminal(compact=True)
+        print(f"Lab PCs without mDNS: print {urls[0]}join and pin it up.", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         await _until_signalled()
         print("examhall: stopping; finishing saves in progress", file=sys.stderr, flush=True)

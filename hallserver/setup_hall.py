@@ -34,8 +34,8 @@ def init_hall(directory: Path, name: str = "Exam Hall", tls: bool = True,
     config.secrets_dir.chmod(0o700)
     tls_paths = TlsPaths(config.tls_dir, config.secrets_dir)
     if not tls_paths.server_cert.exists():
-        make_hall_tls(tls_paths, config.hall.name, network.host_names(),
-                      network.certificate_addresses())
+        names = [*network.host_names(), f"{network.hall_label(config.mdns.name)}.local"]
+        make_hall_tls(tls_paths, config.hall.name, names, network.certificate_addresses())
         made.append(f"{tls_paths.ca_cert} and {tls_paths.server_cert}")
     engine = engines.sync_engine(config.database_path)
     try:

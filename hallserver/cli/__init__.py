@@ -1,7 +1,7 @@
 """The `hall` command: parses arguments, loads the config, calls the hall. No logic of its own.
 
 One module per group of commands: `setup` (init, demo, db, config-example), `serving` (serve),
-`content` (exam, candidates), `results` (results, sessions).
+`discovery` (discover), `content` (exam, candidates), `results` (results, sessions).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 import click
 
 from hallserver import __version__
-from hallserver.cli import content, results, serving, setup
+from hallserver.cli import content, discovery, results, serving, setup
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +31,6 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for module in (setup, serving, content, results):
+for module in (setup, serving, discovery, content, results):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -27,6 +27,7 @@ exams = Table(
     Column("shuffle_questions", Boolean, nullable=False, default=False),
     Column("shuffle_options", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
+    Column("key_version", Integer, nullable=False, default=1, server_default="1"),  # +1 per key correction
 )
 
 questions = Table(
@@ -38,6 +39,19 @@ questions = Table(
     Column("text", Text, nullable=False),
     Column("options", Text, nullable=False),       # JSON object: key -> text, in the paper's order
     Column("answer", Text, nullable=False),        # JSON: the key, never sent to a browser
+    Column("html", Text),                          # sanitised HTML of the stem (NULL: from text)
+    Column("content", Text),                       # JSON: options' HTML, fixed keys, shuffle, limits
+    Column("scoring", Text),                       # JSON: QTI response processing; never sent out
+    Column("max_score", Float),                    # full marks (NULL: 1)
+)
+
+exam_assets = Table(
+    "exam_assets", metadata,
+    Column("exam_id", String, ForeignKey("exams.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String, primary_key=True),      # its path in the package, e.g. media/flag.png
+    Column("media_type", String, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("sha256", String, nullable=False),
 )
 
 candidates = Table(
@@ -45,8 +59,9 @@ candidates = Table(
     Column("id", Integer, primary_key=True),
     Column("registration_number", String, nullable=False, unique=True),
     Column("name", String, nullable=False),
-    Column("pin_hash", String, nullable=False),
+    Column("pin_hash", String, nullable=False),    # "" while the candidate has no PIN
     Column("created_at", Float, nullable=False),
+    Column("pin_sealed", LargeBinary),             # the PIN sealed with the data key, for slips
 )
 
 exam_records = Table(
@@ -75,6 +90,7 @@ exam_sessions = Table(
     Column("updated_at", Float, nullable=False),
     Column("lease_device", String),
     Column("lease_since", Float),
+    Column("question_order", Text),                # JSON, fixed at session start: questions, options
 )
 
 devices = Table(

@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hallserver import __version__
-from hallserver.views import health, student
+from hallserver.views import health, join, student
 from hallserver.views.schemas import CompleteRequest, LoginRequest, SaveRequest
 
 ERROR_SCHEMA = {
@@ -45,6 +45,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/student/login", student.log_in, "Log a candidate in; sets the session cookie.",
           body=LoginRequest, errors={**_BODY_ERRORS, 401: "wrong credentials",
                                      429: "too many wrong logins"}),
+    Route("GET", "/student/settings", student.settings,
+          "What the exam page needs of the hall's settings: its name and the autosave interval."),
     Route("POST", "/student/logout", student.log_out, "End this device's login.",
           errors={401: "not logged in"}, candidate=True),
     Route("GET", "/student/exam/{exam_id}", student.paper,
@@ -103,6 +105,10 @@ def openapi_document(routes: tuple[Route, ...]) -> dict[str, Any]:
 ALL_ROUTES: tuple[Route, ...] = (
     *ROUTES,
     Route("GET", "/api/openapi.json", openapi, "This document."),
+    Route("GET", "/join", join.join_page,
+          "A printable page: the hall's address, its QR code and certificate fingerprint."),
+    Route("GET", "/join.json", join.join_facts, "The join page's facts, for scripts."),
+    Route("GET", "/join/qr.svg", join.join_qr, "The hall's address as an SVG QR code."),
 )
 
 

@@ -49,6 +49,13 @@ async def log_in(request: web.Request) -> web.Response:
     return response
 
 
+async def settings(request: web.Request) -> web.Response:
+    """GET /student/settings: what the exam page needs of the hall's config (no login needed)."""
+    config = request.app[CONFIG]
+    return web.json_response({"hall_name": config.hall.name,
+                              "autosave_seconds": config.exam.autosave_seconds})
+
+
 @candidate_required
 async def log_out(request: web.Request, device: Device) -> web.Response:
     """POST /student/logout."""
