@@ -16,6 +16,7 @@
     ├── Invalid                    422     invalid          unknown question or option, wrong types
     ├── SlowDown                   429     slow_down        (with retry_after)
     ├── InternalFault              500     internal_error   a bug of ours; logged
+    ├── DamagedRecord              500     damaged_record   a sealed row that does not open
     └── StorageUnavailable         503     storage_unavailable
     ConfigError                    (not HTTP: a bad hall.toml, shown by the CLI)
 
@@ -109,3 +110,7 @@ class StorageUnavailable(HallError):
 
 class InternalFault(HallError):
     status, code = 500, "internal_error"
+
+
+class DamagedRecord(HallError):
+    status, code = 500, "damaged_record"

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from hallserver.app import create_app
+from hallserver.cli import main
 from hallserver.config import HallConfig
 from hallserver.crypto.sealing import FORMAT_VERSION, DataKey, SealError
 from hallserver.domain.events import associated_data
 from hallserver.domain.hall import DATA_KEY_FILE
 from hallserver.domain.live import session_aad
+from tests.conftest import login
 from tests.halls import candidate_rows, make_hall
 from tests.serving import ServedHall, log_in
 
@@ -217,3 +221,27 @@ async def test_sealed_data_moved_to_another_row_does_not_open(tmp_path):
                     text = await response.text()
                     assert response.status != 200 and set(json.loads(text)) == {"error"}, text
         served.stop()
+
+
+async def test_a_damaged_session_row_says_so_and_does_not_block_login(tmp_path, aiohttp_client):
+    config = make_hall(tmp_path / "hall")
+    client = await aiohttp_client(create_app(config))
+    await login(client, 1)
+    await client.post("/student/exam/MTH101/session/save", json={"answers": {"1": "A"}})
+    await client.close()
+    damaged = sqlite3.connect(config.database_path)
+    with damaged:
+        (sealed,) = damaged.execute("SELECT session_data FROM exam_sessions").fetchone()
+        flipped = sealed[:-1] + bytes([sealed[-1] ^ 0x01])  # one bit of the tag
+        damaged.execute("UPDATE exam_sessions SET session_data = ?", (flipped,))
+    damaged.close()
+
+    client = await aiohttp_client(create_app(config))
+    await login(client, 1)  # login still works: the candidate is not locked out
+    response = await client.get("/student/exam/MTH101/session/restore")
+    assert response.status == 500
+    error = (await response.json())["error"]
+    assert error["code"] == "damaged_record" and "C0002" in error["message"]
+    inspected = CliRunner().invoke(main, ["sessions", "inspect", "C0002", "--config",
+                                          str(config.base_dir / "hall.toml")])
+    assert inspected.exit_code == 0 and '"status": "unreadable"' in inspected.output

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from hallserver.crypto.sealing import DataKey
+from hallserver.crypto.sealing import DataKey, SealError
 from hallserver.db.models import candidates, exam_records, exam_sessions
 from hallserver.db.writer import Batch
 from hallserver.domain.merge import SessionData
+from hallserver.errors import DamagedRecord
 
+_LOGGER = logging.getLogger(__name__)
 SessionKey = tuple[int, str]  # (candidate id, exam id)
 
 
@@ -98,18 +101,28 @@ def read_session(connection: Connection, key: DataKey, candidate_id: int,
     return None if row is None else _from_row(key, row)
 
 
-def read_open_sessions(connection: Connection, key: DataKey, candidate_id: int) -> list[LiveSession]:
-    """A candidate's sessions in progress."""
-    rows = connection.execute(_SELECT.where(exam_records.c.candidate_id == candidate_id,
-                                            exam_records.c.status == "in_progress")).all()
-    return [_from_row(key, row) for row in rows]
+def open_exam_ids(connection: Connection, candidate_id: int) -> list[str]:
+    """The exams a candidate has in progress."""
+    return list(connection.execute(select(exam_records.c.exam_id).where(
+        exam_records.c.candidate_id == candidate_id,
+        exam_records.c.status == "in_progress")).scalars())
 
 
 def _from_row(key: DataKey, row: Any) -> LiveSession:
-    data = SessionData()
-    if row.session_id is not None:
-        data = SessionData.from_json(open_json(key, row.session_data, session_aad(row.session_id)))
-    result = open_json(key, row.result, result_aad(row.id)) if row.result is not None else None
+    try:
+        data = SessionData()
+        if row.session_id is not None:
+            data = SessionData.from_json(open_json(key, row.session_data,
+                                                   session_aad(row.session_id)))
+        result = open_json(key, row.result, result_aad(row.id)) if row.result is not None else None
+    except SealError as err:
+        _LOGGER.error("exam record %s (%s, %s) does not open: %s", row.id,
+                      row.registration_number, row.exam_id, err)
+        raise DamagedRecord(
+            f"The saved session of {row.registration_number} for exam {row.exam_id} cannot be "
+            "read: it was damaged or moved on disk. Nothing was changed; ask the hall admin "
+            f"(`hall sessions inspect {row.registration_number}`).",
+            registration_number=row.registration_number, exam_id=row.exam_id) from err
     return LiveSession(
         record_id=row.id, candidate_id=row.candidate_id,
         registration_number=row.registration_number, exam_id=row.exam_id, status=row.status,

@@ -16,8 +16,8 @@ from hallserver.db.writer import Batch
 from hallserver.domain.candidates import exams_of, find_candidate
 from hallserver.domain.devices import Device, new_token, read_device, stage_device, token_hash
 from hallserver.domain.hall import Hall
-from hallserver.domain.live import LiveSession, read_open_sessions
-from hallserver.errors import WrongCredentials
+from hallserver.domain.live import LiveSession, open_exam_ids
+from hallserver.errors import DamagedRecord, WrongCredentials
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,15 @@ async def log_in(hall: Hall, registration_number: str, pin: str, address: str,
 
 def _open_sessions(hall: Hall, connection: Connection, batch: Batch,
                    candidate_id: int) -> list[LiveSession]:
-    on_disk = read_open_sessions(connection, hall.key, candidate_id)
-    current = (hall.book.get(connection, batch, candidate_id, live.exam_id) for live in on_disk)
-    return [live for live in current if live is not None and live.status == "in_progress"]
+    sessions = []
+    for exam_id in open_exam_ids(connection, candidate_id):
+        try:
+            live = hall.book.get(connection, batch, candidate_id, exam_id)
+        except DamagedRecord:
+            continue  # logged where found; the candidate's other exams still open
+        if live is not None and live.status == "in_progress":
+            sessions.append(live)
+    return sessions
 
 
 def _hand_over(hall: Hall, connection: Connection, batch: Batch, live: LiveSession,
