@@ -12,7 +12,7 @@ from hallserver.config import HallConfig
 from hallserver.domain.hall import close_hall, open_hall
 from hallserver.keys import CLOCK, CONFIG, HALL
 from hallserver.mdns import lan_presence
-from hallserver.tasks import deadline_watch
+from hallserver.tasks import deadline_watch, silence_watch
 from hallserver.views.routes import add_routes
 from hallserver.web.csrf import csrf_middleware
 from hallserver.web.error_pages import error_middleware
@@ -43,7 +43,7 @@ def create_app(config: HallConfig, clock: Clock | None = None) -> web.Applicatio
     app[CONFIG] = config
     app[CLOCK] = clock or Clock()
     # Database and keys first, the LAN advertisement last: it names the hall by its id.
-    app.cleanup_ctx.extend([hall_storage, deadline_watch, lan_presence])
+    app.cleanup_ctx.extend([hall_storage, deadline_watch, silence_watch, lan_presence])
     add_routes(app)
     app.router.add_get("/", _index)
     if WEBUI.is_dir():

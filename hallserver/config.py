@@ -67,6 +67,13 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0),
     Setting("exam", "autosave_seconds", int, 30, "How often the exam page saves on its own.", minimum=5),
     Setting("exam", "show_score", bool, False, "Show candidates their score when they submit."),
+    Setting("invigilation", "silent_after_seconds", int, 120,
+            "Alert when a candidate in progress has not saved for this long.", minimum=10),
+    Setting("invigilation", "failed_saves_alert", int, 3,
+            "Alert when a candidate's page reports this many failed saves in a row.", minimum=1),
+    Setting("invigilation", "moves_need_approval", bool, False,
+            "A login on another PC waits for an invigilator's approval before it takes the "
+            "session over."),
     Setting("mdns", "enabled", bool, True, "Announce the hall on the LAN over mDNS."),
     Setting("mdns", "name", str, "Hall A", "The announced name; the TXT id is the identity."),
     Setting("mdns", "interfaces", list, [],
@@ -74,6 +81,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync", "central_url", str, "", 'The central server, e.g. "https://central.example.org:9443".'),
     Setting("sync", "central_fingerprint", str, "",
             "SHA-256 of the central's certificate, hex: pins it."),
+    Setting("sync", "central_ca", str, "",
+            "PEM file of the CA that signed the central's certificate, relative to hall.toml. "
+            "Empty: the system's CAs (a fingerprint, when set, pins the certificate instead)."),
+    Setting("sync", "state_dir", str, "sync",
+            "syncd's own files (its note of the central, its lock), relative to hall.toml."),
+    Setting("sync", "batch_max_events", int, 500, "Most events sent in one batch.", minimum=1),
+    Setting("sync", "batch_max_bytes", int, 1048576,
+            "Largest batch sent, about, in bytes (a single larger event still goes alone).",
+            minimum=4096),
+    Setting("sync", "interval_ms", int, 2000,
+            "How often `syncd run` looks for new events once the central holds everything.",
+            minimum=50),
+    Setting("sync", "timeout_seconds", int, 30,
+            "How long one request to the central may take before it counts as failed.", minimum=1),
+    Setting("sync", "backoff_initial_ms", int, 500,
+            "First wait after a failed exchange; it doubles (with jitter) on each failure.",
+            minimum=10),
+    Setting("sync", "backoff_max_seconds", int, 300,
+            "Longest wait between attempts while the uplink or the central is down.", minimum=1),
 )
 
 
@@ -101,6 +127,7 @@ class HallConfig:
     storage: Any
     security: Any
     exam: Any
+    invigilation: Any
     mdns: Any
     sync: Any
 

@@ -9,6 +9,7 @@
     ├── Conflict                   409     conflict
     │   ├── SessionCompleted       409     session_completed
     │   ├── LeaseLost              409     lease_lost       (the save is kept for review)
+    │   ├── MovePending            409     move_pending     a new PC awaits an invigilator
     │   ├── TimeOver               409     time_over
     │   └── RevisionAhead          409     revision_ahead
     ├── TooLarge                   413     too_large
@@ -78,6 +79,10 @@ class SessionCompleted(Conflict):
 
 class LeaseLost(Conflict):
     code = "lease_lost"
+
+
+class MovePending(Conflict):
+    code = "move_pending"
 
 
 class TimeOver(Conflict):

@@ -1,4 +1,4 @@
-"""Background work of a serving hall, each as a cleanup context: the deadline watch."""
+"""Background work of a serving hall, each as a cleanup context: the deadline and silence watches."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from hallserver.domain.invigilation import alert_silent_sessions
 from hallserver.domain.sessions import complete_overdue
 from hallserver.errors import HallError
 from hallserver.keys import HALL
 
 _LOGGER = logging.getLogger(__name__)
 WATCH_SECONDS = 1.0
+SILENCE_WATCH_SECONDS = 5.0
 
 
 async def _watch_deadlines(app: web.Application) -> None:
@@ -32,6 +34,27 @@ async def _watch_deadlines(app: web.Application) -> None:
 async def deadline_watch(app: web.Application) -> AsyncIterator[None]:
     """At each deadline (plus grace), completes the session with what was saved."""
     task = asyncio.create_task(_watch_deadlines(app), name="examhall-deadlines")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _watch_silence(app: web.Application) -> None:
+    hall = app[HALL]
+    # Look a few times within the threshold, so an alert comes soon after it is due.
+    every = min(SILENCE_WATCH_SECONDS, hall.config.invigilation.silent_after_seconds / 4)
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await alert_silent_sessions(hall)
+        except HallError as err:
+            _LOGGER.warning("silence watch could not raise alerts: %s", err.message)
+
+
+async def silence_watch(app: web.Application) -> AsyncIterator[None]:
+    """Alerts the invigilators when a candidate in progress stops saving."""
+    task = asyncio.create_task(_watch_silence(app), name="examhall-silence")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

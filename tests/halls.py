@@ -60,3 +60,15 @@ def make_hall(directory: Path, candidates: int = 5, tls: bool = False,
     finally:
         engine.dispose()
     return config
+
+
+def add_staff_member(config: HallConfig, name: str, role: str, password: str) -> None:
+    """A member of staff, as `hall staff add` makes one."""
+    from hallserver.crypto.passwords import hash_secret
+    from hallserver.domain.staff import add_staff
+    engine = engines.sync_engine(config.database_path)
+    try:
+        with engine.begin() as connection:
+            add_staff(connection, name, role, hash_secret(password, 10), time.time())
+    finally:
+        engine.dispose()

@@ -1,7 +1,8 @@
 """The `hall` command: parses arguments, loads the config, calls the hall. No logic of its own.
 
 One module per group of commands: `setup` (init, demo, db, config-example), `serving` (serve),
-`discovery` (discover), `content` (exam, candidates), `results` (results, sessions).
+`discovery` (discover), `content` (exam, candidates), `results` (results, sessions),
+`staff` (staff accounts).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 import click
 
 from hallserver import __version__
-from hallserver.cli import content, discovery, results, serving, setup
+from hallserver.cli import content, discovery, results, serving, setup, staff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +32,6 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for module in (setup, serving, discovery, content, results):
+for module in (setup, serving, discovery, content, results, staff):
     for command in module.COMMANDS:
         main.add_command(command)

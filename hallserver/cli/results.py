@@ -5,34 +5,49 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
-from hallserver.cli.common import config_option, data_key, hall_config, open_database
+from hallserver.cli.common import config_option, data_key, failure, hall_config, open_database
 from hallserver.db import migrate
-from hallserver.domain.results import completed_results, inspect_candidate
+from hallserver.cli.progress import progress
+from hallserver.domain.results import (
+    completed_results, count_completed, inspect_candidate, rescore, summarise,
+)
+from hallserver.errors import HallError
 
 RESULT_COLUMNS = ["exam_id", "registration_number", "name", "score", "max_score", "reason",
                   "started_at", "completed_at", "revision", "answers"]
+QUESTION_PARTS = ("response", "outcome", "marks")  # then "<question id> <part>" per question
 
 
 @click.group()
 def results() -> None:
-    """Results of completed sessions."""
+    """Results of completed sessions: export, summary, rescore."""
 
 
 @results.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
+@click.option("--exam", "exam_id", help="Only this exam's results.")
 @config_option
-def results_export(fmt: str, output: Path | None, config_path: str | None) -> None:
-    """Export the results of every completed session."""
+def results_export(fmt: str, output: Path | None, exam_id: str | None, config_path: str | None) -> None:
+    """Export the results of every completed session: one row per candidate and exam, with each
+    question's response, outcome and marks (CSV), or all of it with a summary per exam (JSON)."""
     config = hall_config(config_path)
-    with open_database(config).connect() as connection:
-        rows = list(completed_results(connection, data_key(config)))
+    try:
+        with open_database(config).connect() as connection:
+            with progress(count_completed(connection, exam_id), "reading results") as bar:
+                rows = []
+                for row in completed_results(connection, data_key(config), exam_id):
+                    rows.append(row)
+                    bar.update(1)
+    except HallError as err:
+        raise failure(err) from err
     handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         _write_results(rows, fmt, handle)
@@ -42,15 +57,80 @@ def results_export(fmt: str, output: Path | None, config_path: str | None) -> No
             click.echo(f"wrote {len(rows)} result(s) to {output}", err=True)
 
 
+def _cell(response: Any) -> str:
+    """A response in a CSV cell: a key or text as it is, a list of keys as JSON, nothing as empty."""
+    if response is None:
+        return ""
+    return response if isinstance(response, str) else json.dumps(response, ensure_ascii=False)
+
+
+def _question_columns(rows: list[dict[str, Any]]) -> list[str]:
+    ids: list[str] = []
+    for row in rows:
+        ids += [q["id"] for q in row["questions"] if q["id"] not in ids]
+    return [f"{qid} {part}" for qid in ids for part in QUESTION_PARTS]
+
+
 def _write_results(rows: list[dict[str, Any]], fmt: str, handle: TextIO) -> None:
     if fmt == "json":
-        json.dump({"format": "examhall-results", "version": 1, "results": rows}, handle, indent=2)
+        json.dump({"format": "examhall-results", "version": 1, "results": rows,
+                   "summaries": summarise(rows)}, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
         return
-    writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS)
+    writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS + _question_columns(rows))
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "answers": json.dumps(row["answers"], sort_keys=True)})
+        cells = {f"{q['id']} {part}": (_cell(q["response"]) if part == "response" else q[part])
+                 for q in row["questions"] for part in QUESTION_PARTS}
+        writer.writerow({**{c: row[c] for c in RESULT_COLUMNS}, **cells,
+                         "answers": json.dumps(row["answers"], sort_keys=True, ensure_ascii=False)})
+
+
+@results.command("summary")
+@click.argument("exam_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@config_option
+def results_summary(exam_id: str | None, as_json: bool, config_path: str | None) -> None:
+    """Per exam: how many sat it, mean, min and max score, and each question's facility
+    (the share of its marks candidates earned: low is hard)."""
+    config = hall_config(config_path)
+    try:
+        with open_database(config).connect() as connection:
+            summaries = summarise(completed_results(connection, data_key(config), exam_id))
+    except HallError as err:
+        raise failure(err) from err
+    if as_json:
+        click.echo(json.dumps({"format": "examhall-summary", "version": 1, "summaries": summaries},
+                              indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        click.echo("no completed sessions" + (f" of {exam_id}" if exam_id else ""))
+    for summary in summaries:
+        click.echo(f"{summary['exam_id']}: {summary['count']} completed, mean {summary['mean']} of "
+                   f"{summary['max_score']}, min {summary['min']}, max {summary['max']}")
+        for question in summary["questions"]:
+            click.echo(f"  {question['id']}: facility {question['facility']}, correct "
+                       f"{question['correct']}, answered {question['answered']}")
+
+
+@results.command("rescore")
+@click.argument("exam_id")
+@config_option
+def results_rescore(exam_id: str, config_path: str | None) -> None:
+    """Score EXAM_ID's completed sessions again with its current answer key (after
+    `hall exam import --correct-key`). Answers stay as submitted; each change is logged."""
+    config = hall_config(config_path)
+    try:
+        with open_database(config).begin() as connection:
+            with progress(count_completed(connection, exam_id), "rescoring") as bar:
+                done = rescore(connection, data_key(config), exam_id, time.time(), bar.update)
+    except HallError as err:
+        raise failure(err) from err
+    for change in done.changed:
+        click.echo(f"  {change['registration_number']}: {change['old_score']} -> "
+                   f"{change['score']} of {change['max_score']}")
+    click.echo(f"rescored {done.sessions} completed session(s) of {exam_id} with answer key "
+               f"version {done.key_version}: {len(done.changed)} changed")
 
 
 @click.group()

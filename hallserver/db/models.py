@@ -74,6 +74,8 @@ exam_records = Table(
     Column("deadline", Float),
     Column("completed_at", Float),
     Column("result", LargeBinary),                 # sealed JSON: score, max_score, outcomes
+    Column("paused_at", Float),                    # the clock stands still from here
+    Column("pause_kind", String),                  # "candidate" or "hall": which resume ends it
     UniqueConstraint("candidate_id", "exam_id"),
 )
 Index("exam_records_open", exam_records.c.status, exam_records.c.deadline)
@@ -90,6 +92,7 @@ exam_sessions = Table(
     Column("updated_at", Float, nullable=False),
     Column("lease_device", String),
     Column("lease_since", Float),
+    Column("lease_requested", String),             # a device waiting for an invigilator's approval
     Column("question_order", Text),                # JSON, fixed at session start: questions, options
 )
 
@@ -116,3 +119,36 @@ events = Table(
     Column("hash", LargeBinary, nullable=False),
 )
 Index("events_session", events.c.session_id, events.c.seq)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("role", String, nullable=False),        # invigilator, admin
+    Column("password_hash", String, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+staff_devices = Table(
+    "staff_devices", metadata,
+    Column("id", String, primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("address", String),
+    Column("created_at", Float, nullable=False),
+    Column("ended_at", Float),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),        # silent, save_failures, lease_moved, ...
+    Column("registration_number", String, nullable=False),
+    Column("exam_id", String, nullable=False),
+    Column("session_id", String),
+    Column("raised_at", Float, nullable=False),
+    Column("detail", Text, nullable=False),        # JSON: what an invigilator needs to act
+    Column("acknowledged_at", Float),
+    Column("acknowledged_by", String),
+)
+Index("alerts_open", alerts.c.acknowledged_at, alerts.c.raised_at)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, update
+from sqlalchemy.sql.expression import Executable
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -33,11 +34,17 @@ class Batch:
     """The writes staged by the jobs of one transaction, with an undo log per job."""
 
     def __init__(self) -> None:
+        self.statements: list[Executable] = []
         self.inserts: dict[Table, list[dict[str, Any]]] = {}
         self.updates: dict[tuple[Table, Any], dict[str, Any]] = {}
         self.scratch: dict[Any, Any] = {}
         self.after_commit: list[Callable[[], None]] = []
         self._undo: list[Callable[[], None]] = []
+
+    def statement(self, statement: Executable) -> None:
+        """Stages any other write (run first, in order: rare writes such as a hall setting)."""
+        self.statements.append(statement)
+        self._undo.append(self.statements.pop)
 
     def insert(self, table: Table, row: dict[str, Any]) -> None:
         """Stages a new row."""
@@ -80,7 +87,9 @@ class Batch:
             mapping[key] = previous
 
     def flush(self, connection: Connection) -> None:
-        """Writes what is staged: inserts table by table in first-staged order, then updates."""
+        """Writes what is staged: other statements, inserts table by table, then updates."""
+        for statement in self.statements:
+            connection.execute(statement)
         for table, rows in self.inserts.items():
             if rows:
                 connection.execute(table.insert(), rows)

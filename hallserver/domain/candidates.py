@@ -1,9 +1,16 @@
-"""Candidates: CSV import (PINs hashed slowly), and their assignment to exams (exam records)."""
+"""Candidates: CSV import (every line checked first), PINs (hashed slowly, sealed for slips), exams.
+
+A candidates file comes out of a spreadsheet: UTF-8 with or without a BOM, comma- or (Excel in
+many countries) semicolon-separated, header `registration_number,name,pin` (more columns
+allowed, `pin` may be empty or absent: `hall candidates pins` gives those candidates one). Every
+line is checked before anything is stored, and an error names the line.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,47 +20,92 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from hallserver.crypto.passwords import hash_secret
+from hallserver.crypto.sealing import DataKey, SealError
 from hallserver.db.models import candidates, exam_records, exams
 from hallserver.errors import Invalid, NotFound
 
-REQUIRED_COLUMNS = ("registration_number", "name", "pin")
+REQUIRED_COLUMNS = ("registration_number", "name")
+COLUMNS = (*REQUIRED_COLUMNS, "pin")
+NO_PIN = ""  # pin_hash of a candidate who has no PIN yet: no PIN verifies against it
+LIMITS = {"registration_number": 64, "name": 200, "pin": 64}
+PIN_DIGITS = 6
 
 
 @dataclass(frozen=True)
 class CandidateLine:
-    """One checked line of a candidates file."""
+    """One checked line of a candidates file (pin None: none given)."""
 
     line: int
     registration_number: str
     name: str
-    pin: str
+    pin: str | None
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise Invalid(f"{path.name} line {line}: byte 0x{data[err.start]:02X} is not UTF-8 text; "
+                      "save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8).") from err
+
+
+def _delimiter(header: str) -> str:
+    """Comma, or the semicolon or tab a spreadsheet used instead."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _header(name: str, fields: list[str]) -> dict[str, int]:
+    columns = {field.strip().lower(): i for i, field in enumerate(fields)}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise Invalid(f"{name} line 1: the header must name {', '.join(COLUMNS)}; missing "
+                      f"{', '.join(missing)} (found: {', '.join(fields) or 'nothing'})")
+    return columns
+
+
+def _line(name: str, number: int, row: list[str], columns: dict[str, int]) -> CandidateLine:
+    if len(row) > len(columns):
+        raise Invalid(f"{name} line {number}: {len(row)} fields where the header has "
+                      f"{len(columns)}; a comma inside a name needs the name in quotes")
+    values = {c: (row[i].strip() if i < len(row) else "") for c, i in columns.items() if c in COLUMNS}
+    empty = [c for c in REQUIRED_COLUMNS if not values.get(c)]
+    if empty:
+        raise Invalid(f"{name} line {number}: {', '.join(empty)} is empty")
+    for column, limit in LIMITS.items():
+        if len(values.get(column, "")) > limit:
+            raise Invalid(f"{name} line {number}: {column} is longer than {limit} characters")
+    pin = values.get("pin") or None
+    if pin is not None and any(ch.isspace() for ch in pin):
+        raise Invalid(f"{name} line {number}: the PIN has a space in it")
+    return CandidateLine(number, values["registration_number"], values["name"], pin)
 
 
 def read_candidates_csv(path: Path) -> list[CandidateLine]:
     """Reads and checks every line; Invalid naming the line of the first problem."""
+    text = _text(path)
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise Invalid(f"{path.name} is not UTF-8 text (byte {err.start}); save it as CSV UTF-8.") from err
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise Invalid(f"{path.name}: the header must name {', '.join(REQUIRED_COLUMNS)}; "
-                      f"missing {', '.join(missing)}")
-    lines: list[CandidateLine] = []
-    seen: dict[str, int] = {}
-    for row in reader:
-        number = reader.line_num
-        values = {c: (row.get(c) or "").strip() for c in REQUIRED_COLUMNS}
-        empty = [c for c, v in values.items() if not v]
-        if empty:
-            raise Invalid(f"{path.name} line {number}: {', '.join(empty)} is empty")
-        registration = values["registration_number"]
-        if registration in seen:
-            raise Invalid(f"{path.name} line {number}: registration number {registration} "
-                          f"is also on line {seen[registration]}")
-        seen[registration] = number
-        lines.append(CandidateLine(number, registration, values["name"], values["pin"]))
+        columns = _header(path.name, next(reader, []))
+        lines: list[CandidateLine] = []
+        seen: dict[str, int] = {}
+        start = reader.line_num + 1
+        for row in reader:
+            number, start = start, reader.line_num + 1
+            if not any(field.strip() for field in row):
+                continue  # a blank line, or one of only separators
+            line = _line(path.name, number, row, columns)
+            if line.registration_number in seen:
+                raise Invalid(f"{path.name} line {number}: registration number "
+                              f"{line.registration_number} is also on line {seen[line.registration_number]}")
+            seen[line.registration_number] = number
+            lines.append(line)
+    except csv.Error as err:
+        raise Invalid(f"{path.name} line {reader.line_num}: {err}") from err
     if not lines:
         raise Invalid(f"{path.name} has no candidates under its header")
     return lines
@@ -61,33 +113,53 @@ def read_candidates_csv(path: Path) -> list[CandidateLine]:
 
 def hash_pins(lines: list[CandidateLine], log2_cost: int,
               progress: Callable[[int], None] = lambda _: None) -> list[str]:
-    """Slow hashes of every PIN, on every core (hashlib's scrypt releases the GIL)."""
+    """Slow hashes of every PIN ("" where none is given), on every core (scrypt releases the GIL)."""
+    def one(line: CandidateLine) -> str:
+        return hash_secret(line.pin, log2_cost) if line.pin else NO_PIN
+
     with ThreadPoolExecutor() as pool:
         hashes = []
-        for pin_hash in pool.map(lambda line: hash_secret(line.pin, log2_cost), lines):
+        for pin_hash in pool.map(one, lines):
             hashes.append(pin_hash)
             progress(1)
         return hashes
 
 
-def import_candidates(connection: Connection, lines: Iterable[CandidateLine], pin_hashes: list[str],
-                      exam_id: str, now: float) -> tuple[int, int]:
-    """Adds or updates candidates and assigns them to the exam; returns (added, updated)."""
+def pin_aad(registration_number: str) -> bytes:
+    """A candidate's identity, bound to their sealed PIN."""
+    return f"pin|{registration_number}".encode()
+
+
+def _exam_exists(connection: Connection, exam_id: str) -> None:
     if connection.execute(select(exams.c.id).where(exams.c.id == exam_id)).first() is None:
         raise NotFound(f"There is no exam {exam_id} in this hall; import the exam first.")
+
+
+def import_candidates(connection: Connection, lines: Iterable[CandidateLine], pin_hashes: list[str],
+                      exam_id: str, now: float, key: DataKey | None = None) -> tuple[int, int]:
+    """Adds or updates candidates and assigns them to the exam; returns (added, updated).
+
+    A line without a PIN keeps the PIN a candidate already has. With `key`, PINs are also
+    sealed, so that login slips can be printed later.
+    """
+    _exam_exists(connection, exam_id)
     added = updated = 0
     for line, pin_hash in zip(lines, pin_hashes, strict=True):
+        values = {"name": line.name}
+        if line.pin:
+            values.update(pin_hash=pin_hash, pin_sealed=key.seal(
+                line.pin.encode(), pin_aad(line.registration_number)) if key else None)
         existing = connection.execute(select(candidates.c.id).where(
             candidates.c.registration_number == line.registration_number)).first()
         if existing:
             candidate_id = existing.id
             connection.execute(candidates.update().where(candidates.c.id == candidate_id)
-                               .values(name=line.name, pin_hash=pin_hash))
+                               .values(values))
             updated += 1
         else:
             candidate_id = connection.execute(candidates.insert().values(
-                registration_number=line.registration_number, name=line.name,
-                pin_hash=pin_hash, created_at=now)).inserted_primary_key[0]
+                registration_number=line.registration_number, created_at=now,
+                **{"pin_hash": NO_PIN, **values})).inserted_primary_key[0]
             added += 1
         assigned = connection.execute(select(exam_records.c.id).where(
             exam_records.c.candidate_id == candidate_id, exam_records.c.exam_id == exam_id)).first()
@@ -95,6 +167,62 @@ def import_candidates(connection: Connection, lines: Iterable[CandidateLine], pi
             connection.execute(exam_records.insert().values(
                 candidate_id=candidate_id, exam_id=exam_id, status="assigned"))
     return added, updated
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A candidate who sits an exam, with their PIN when the hall can read it."""
+
+    registration_number: str
+    name: str
+    has_pin: bool
+    pin: str | None
+
+
+def sitting(connection: Connection, key: DataKey, exam_id: str) -> list[Sitting]:
+    """Every candidate of an exam, by registration number, PINs unsealed where the hall keeps them."""
+    _exam_exists(connection, exam_id)
+    rows = connection.execute(
+        select(candidates.c.registration_number, candidates.c.name, candidates.c.pin_hash,
+               candidates.c.pin_sealed)
+        .join(exam_records, exam_records.c.candidate_id == candidates.c.id)
+        .where(exam_records.c.exam_id == exam_id).order_by(candidates.c.registration_number)).all()
+    found = []
+    for row in rows:
+        pin = None
+        if row.pin_sealed is not None:
+            try:
+                pin = key.open(row.pin_sealed, pin_aad(row.registration_number)).decode()
+            except SealError:
+                pin = None  # damaged: the slip says the PIN is given separately
+        found.append(Sitting(row.registration_number, row.name, row.pin_hash != NO_PIN, pin))
+    return found
+
+
+def new_pin(digits: int = PIN_DIGITS) -> str:
+    """A random PIN of digits."""
+    return "".join(secrets.choice("0123456789") for _ in range(digits))
+
+
+def without_pin(connection: Connection, exam_id: str) -> list[str]:
+    """Registration numbers of the exam's candidates who have no PIN yet."""
+    _exam_exists(connection, exam_id)
+    return list(connection.execute(
+        select(candidates.c.registration_number)
+        .join(exam_records, exam_records.c.candidate_id == candidates.c.id)
+        .where(exam_records.c.exam_id == exam_id, candidates.c.pin_hash == NO_PIN)
+        .order_by(candidates.c.registration_number)).scalars())
+
+
+def store_pins(connection: Connection, key: DataKey, pins: dict[str, tuple[str, str]]) -> int:
+    """Stores new PINs {registration number: (pin, hash)} of candidates who still have none."""
+    stored = 0
+    for registration, (pin, pin_hash) in pins.items():
+        stored += connection.execute(candidates.update().where(
+            candidates.c.registration_number == registration, candidates.c.pin_hash == NO_PIN)
+            .values(pin_hash=pin_hash, pin_sealed=key.seal(pin.encode(), pin_aad(registration)))
+        ).rowcount
+    return stored
 
 
 @dataclass(frozen=True)
@@ -108,10 +236,10 @@ class CandidateLogin:
 
 
 def find_candidate(connection: Connection, registration_number: str) -> CandidateLogin | None:
-    """The candidate with this registration number, if any."""
+    """The candidate with this registration number, if any (and if they have a PIN to log in with)."""
     row = connection.execute(select(candidates).where(
         candidates.c.registration_number == registration_number)).first()
-    if row is None:
+    if row is None or row.pin_hash == NO_PIN:
         return None
     return CandidateLogin(row.id, row.registration_number, row.name, row.pin_hash)
 

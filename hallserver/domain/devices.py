@@ -6,12 +6,15 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from hallserver.db.models import candidates, devices
 from hallserver.db.writer import Batch
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,18 @@ def read_device(connection: Connection, hashed: bytes) -> Device | None:
     return None if row is None else Device(row.id, row.candidate_id, row.registration_number, row.name)
 
 
-class DeviceBook:
-    """Logged-in devices by token hash, so a save costs no lookup."""
+class TokenBook(Generic[T]):
+    """Logged-in devices (a candidate's or a staff member's) by token hash: no lookup per request."""
 
     def __init__(self) -> None:
-        self._known: dict[bytes, Device] = {}
+        self._known: dict[bytes, T] = {}
         self._ended: set[bytes] = set()
 
-    def known(self, hashed: bytes) -> Device | None:
+    def known(self, hashed: bytes) -> T | None:
         """A device seen before, unless it logged out."""
         return None if hashed in self._ended else self._known.get(hashed)
 
-    def remember(self, hashed: bytes, device: Device) -> None:
+    def remember(self, hashed: bytes, device: T) -> None:
         """Keeps a device read from the database or just logged in."""
         if hashed not in self._ended:
             self._known[hashed] = device

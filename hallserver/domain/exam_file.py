@@ -1,33 +1,64 @@
-"""The exam file format of CONTRACT.md (JSON), checked field by field before anything is stored."""
+"""Exam files: the JSON format of CONTRACT.md, checked field by field, and the choice of reader.
+
+`read_exam` takes any file `hall exam import` accepts: our JSON, a QTI 2.1/2.2 item or
+assessmentTest (items beside it), or a content package (a zip with imsmanifest.xml).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
+import zipfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from hallserver.domain import qti
+from hallserver.domain.exam_content import ExamContent, ExamImport, Question
+from hallserver.domain.sanitise import text_as_html
 from hallserver.errors import Invalid
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+Expected = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class QuestionFile(BaseModel):
-    """One question: text, options by key, and the key of the right option."""
+    """One question: text, options by key (not for text entry), and the key."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     id: Key
+    kind: Literal["choice", "multiple", "text"] = "choice"
     text: Annotated[str, StringConstraints(min_length=1)]
-    options: dict[Key, str] = Field(min_length=2)
-    answer: Key
+    options: dict[Key, str] = Field(default_factory=dict)
+    answer: Key | Annotated[list[Expected], Field(min_length=1)]
+    case_sensitive: bool = False
 
     @model_validator(mode="after")
-    def _answer_is_an_option(self) -> QuestionFile:
-        if self.answer not in self.options:
-            raise ValueError(f"answer {self.answer!r} is not one of the options "
-                             f"{', '.join(self.options)}")
+    def _answer_fits_the_kind(self) -> QuestionFile:
+        if self.kind == "text":
+            if self.options:
+                raise ValueError("a text question has no options")
+            return self
+        if len(self.options) < 2:
+            raise ValueError("a choice question needs at least 2 options")
+        keys = [self.answer] if isinstance(self.answer, str) else self.answer
+        if self.kind == "choice" and not isinstance(self.answer, str):
+            raise ValueError("the answer of a choice question is one option key")
+        if self.kind == "multiple" and isinstance(self.answer, str):
+            raise ValueError("the answer of a multiple question is a list of option keys")
+        for key in keys:
+            if key not in self.options:
+                raise ValueError(f"answer {key!r} is not one of the options {', '.join(self.options)}")
         return self
+
+    def to_question(self) -> Question:
+        """The question as the hall holds it."""
+        return Question(id=self.id, kind=self.kind, text=self.text, html=text_as_html(self.text),
+                        options=dict(self.options),
+                        options_html={k: html.escape(v) for k, v in self.options.items()},
+                        answer=self.answer, case_sensitive=self.case_sensitive)
 
 
 class ExamFile(BaseModel):
@@ -50,6 +81,13 @@ class ExamFile(BaseModel):
             seen.add(question.id)
         return self
 
+    def to_content(self) -> ExamContent:
+        """The exam as the hall holds it."""
+        return ExamContent(id=self.id, title=self.title, duration_minutes=self.duration_minutes,
+                           questions=tuple(q.to_question() for q in self.questions),
+                           shuffle_questions=self.shuffle_questions,
+                           shuffle_options=self.shuffle_options)
+
 
 def describe(error: ValidationError) -> str:
     """The first problem of a file, as a sentence naming where it is."""
@@ -68,3 +106,37 @@ def parse_exam_file(path: Path) -> ExamFile:
         return ExamFile.model_validate(data)
     except ValidationError as err:
         raise Invalid(f"{path.name}: {describe(err)}") from err
+
+
+@dataclasses.dataclass(frozen=True)
+class Overrides:
+    """What the command line may set over the file: id, title, duration, question shuffling."""
+
+    exam_id: str | None = None
+    title: str | None = None
+    duration_minutes: int | None = None
+    shuffle_questions: bool | None = None
+
+
+def _looks_like_json(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return path.suffix.lower() == ".json" or head.startswith(b"{")
+
+
+def read_exam(path: Path, overrides: Overrides | None = None) -> ExamImport:
+    """Reads any exam file the hall takes; Invalid (with where and why) when it is not one."""
+    overrides = overrides or Overrides()
+    if zipfile.is_zipfile(path):
+        found = qti.load_package(path, overrides.exam_id)
+    elif _looks_like_json(path):
+        found = ExamImport(parse_exam_file(path).to_content(), "JSON exam file")
+    else:
+        found = qti.load_xml(path, overrides.exam_id)
+    changes = {name: value for name, value in (
+        ("id", overrides.exam_id), ("title", overrides.title),
+        ("duration_minutes", overrides.duration_minutes),
+        ("shuffle_questions", overrides.shuffle_questions)) if value is not None}
+    if changes:
+        found = dataclasses.replace(found, content=dataclasses.replace(found.content, **changes))
+    return found

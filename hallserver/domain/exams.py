@@ -1,29 +1,27 @@
-"""Exams: import into the hall, the paper a candidate sees (never the key), answer checks."""
+"""Exams: import into the hall, key corrections, the paper a candidate sees (never the key), answer checks."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
-import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
-from hallserver.db.models import exam_records, exams, questions
-from hallserver.domain.exam_file import ExamFile
+from hallserver.db.models import exam_assets, exam_records, exams, questions
+from hallserver.domain import scoring
+from hallserver.domain.exam_content import ExamContent, Question
+from hallserver.domain.order import in_order, question_order
+from hallserver.domain.sanitise import text_as_html
 from hallserver.errors import Conflict, Invalid, NotFound
 
-
-@dataclass(frozen=True)
-class Question:
-    """A question as stored: options in the author's order, and the key."""
-
-    id: str
-    text: str
-    options: dict[str, str]
-    answer: str
+MAX_TEXT_ANSWER = 2000
+__all__ = ["Exam", "Question", "import_exam", "correct_key", "load_exam", "paper_for",
+           "question_order", "check_answers", "check_marked", "score"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,7 @@ class Exam:
     shuffle_questions: bool
     shuffle_options: bool
     questions: tuple[Question, ...]
+    key_version: int = 1
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if the exam has one."""
@@ -50,26 +49,90 @@ class Exam:
         return cached
 
 
-def import_exam(connection: Connection, exam: ExamFile, now: float) -> str:
+def _content(exam: Any) -> ExamContent:
+    """Our JSON's parsed file (ExamFile) or any reader's ExamContent, as ExamContent."""
+    return exam if isinstance(exam, ExamContent) else exam.to_content()
+
+
+def _question_row(exam_id: str, position: int, q: Question) -> dict[str, Any]:
+    return {"exam_id": exam_id, "id": q.id, "position": position, "kind": q.kind, "text": q.text,
+            "options": json.dumps(q.options, ensure_ascii=False),
+            "answer": json.dumps(q.answer, ensure_ascii=False), "html": q.html,
+            "content": json.dumps(q.presentation(), ensure_ascii=False),
+            "scoring": json.dumps(q.scoring, ensure_ascii=False) if q.scoring is not None else None,
+            "max_score": q.max_score}
+
+
+def _started(connection: Connection, exam_id: str) -> bool:
+    return connection.execute(select(exam_records.c.id).where(
+        exam_records.c.exam_id == exam_id, exam_records.c.status != "assigned").limit(1)).first() is not None
+
+
+def import_exam(connection: Connection, exam: Any, now: float) -> str:
     """Stores an exam; replaces one of the same id only while nobody has started it."""
-    started = connection.execute(
-        select(exam_records.c.id).where(exam_records.c.exam_id == exam.id,
-                                        exam_records.c.status != "assigned").limit(1)).first()
-    if started:
-        raise Conflict(f"Exam {exam.id} has sessions already started; it cannot be replaced.")
-    existing = connection.execute(select(exams.c.id).where(exams.c.id == exam.id)).first()
-    values = {"title": exam.title, "duration_seconds": exam.duration_minutes * 60,
-              "shuffle_questions": exam.shuffle_questions, "shuffle_options": exam.shuffle_options}
-    if existing:
-        connection.execute(exams.update().where(exams.c.id == exam.id).values(values))
-        connection.execute(delete(questions).where(questions.c.exam_id == exam.id))
+    content = _content(exam)
+    if content.duration_minutes is None:
+        raise Invalid(f"Exam {content.id} has no time limit in its file; give one (--duration MINUTES).")
+    if _started(connection, content.id):
+        raise Conflict(f"Exam {content.id} has sessions already started; it cannot be replaced. "
+                       "To correct only its answer key, import it with --correct-key, then run "
+                       f"`hall results rescore {content.id}`.")
+    values = {"title": content.title, "duration_seconds": content.duration_minutes * 60,
+              "shuffle_questions": content.shuffle_questions,
+              "shuffle_options": content.shuffle_options}
+    if connection.execute(select(exams.c.id).where(exams.c.id == content.id)).first():
+        connection.execute(exams.update().where(exams.c.id == content.id).values(values))
+        connection.execute(delete(questions).where(questions.c.exam_id == content.id))
+        connection.execute(delete(exam_assets).where(exam_assets.c.exam_id == content.id))
     else:
-        connection.execute(exams.insert().values(id=exam.id, created_at=now, **values))
-    connection.execute(questions.insert(), [
-        {"exam_id": exam.id, "id": q.id, "position": i, "kind": "choice", "text": q.text,
-         "options": json.dumps(q.options), "answer": json.dumps(q.answer)}
-        for i, q in enumerate(exam.questions)])
-    return exam.id
+        connection.execute(exams.insert().values(id=content.id, created_at=now, **values))
+    connection.execute(questions.insert(), [_question_row(content.id, i, q)
+                                            for i, q in enumerate(content.questions)])
+    if content.assets:
+        connection.execute(exam_assets.insert(), [
+            {"exam_id": content.id, "name": a.name, "media_type": a.media_type, "data": a.data,
+             "sha256": hashlib.sha256(a.data).hexdigest()} for a in content.assets])
+    return content.id
+
+
+def correct_key(connection: Connection, exam: Any) -> tuple[int, list[str]]:
+    """Replaces only the answer key (and scoring) of an exam; (new key version, questions changed).
+
+    Conflict when the questions a candidate sees differ: that is a new exam, not a corrected key.
+    """
+    content = _content(exam)
+    stored = load_exam(connection, content.id)
+    if [q.id for q in stored.questions] != [q.id for q in content.questions] or not all(
+            old.same_paper(new) for old, new in zip(stored.questions, content.questions)):
+        raise Conflict(f"The file changes the questions of exam {content.id}, not only its key; "
+                       "an exam already sat cannot be changed.")
+    changed = [new.id for old, new in zip(stored.questions, content.questions)
+               if (old.answer, old.scoring, old.max_score) != (new.answer, new.scoring, new.max_score)]
+    for position, question in enumerate(content.questions):
+        if question.id in changed:
+            row = _question_row(content.id, position, question)
+            connection.execute(questions.update().where(
+                questions.c.exam_id == content.id, questions.c.id == question.id).values(
+                answer=row["answer"], scoring=row["scoring"], max_score=row["max_score"]))
+    version = stored.key_version + (1 if changed else 0)
+    connection.execute(exams.update().where(exams.c.id == content.id).values(key_version=version))
+    return version, changed
+
+
+def _question(row: Any) -> Question:
+    extra = json.loads(row.content) if row.content else {}
+    options = json.loads(row.options)
+    return Question(
+        id=row.id, kind=row.kind, text=row.text, html=row.html or text_as_html(row.text),
+        options=options, answer=json.loads(row.answer),
+        options_html=extra.get("options_html") or {k: html.escape(v) for k, v in options.items()},
+        scoring=json.loads(row.scoring) if row.scoring else None,
+        max_score=row.max_score if row.max_score is not None else 1.0,
+        fixed_options=tuple(extra.get("fixed_options", ())), shuffle=extra.get("shuffle"),
+        fixed=extra.get("fixed", False), min_choices=extra.get("min_choices", 0),
+        max_choices=extra.get("max_choices", 1 if row.kind == "choice" else 0),
+        expected_length=extra.get("expected_length"), numeric=extra.get("numeric", False),
+        case_sensitive=extra.get("case_sensitive", False))
 
 
 def load_exam(connection: Connection, exam_id: str) -> Exam:
@@ -80,46 +143,76 @@ def load_exam(connection: Connection, exam_id: str) -> Exam:
     rows = connection.execute(select(questions).where(questions.c.exam_id == exam_id)
                               .order_by(questions.c.position)).all()
     return Exam(row.id, row.title, row.duration_seconds, row.shuffle_questions, row.shuffle_options,
-                tuple(Question(q.id, q.text, json.loads(q.options), json.loads(q.answer))
-                      for q in rows))
+                tuple(_question(q) for q in rows), row.key_version)
 
 
-def _order(items: list[Any], seed: str) -> list[Any]:
-    rng = random.Random(hashlib.sha256(seed.encode()).digest())
-    shuffled = list(items)
-    rng.shuffle(shuffled)
-    return shuffled
+def exam_ids(connection: Connection) -> list[str]:
+    """Every exam of the hall."""
+    return list(connection.execute(select(exams.c.id).order_by(exams.c.id)).scalars())
 
 
-def paper_for(exam: Exam, hall_id: str, registration_number: str) -> dict[str, Any]:
-    """The paper as this candidate sees it: their order, and no answer key."""
-    seed = f"{hall_id}|{exam.id}|{registration_number}"
-    ordered = _order(list(exam.questions), seed) if exam.shuffle_questions else list(exam.questions)
-    paper = []
-    for question in ordered:
-        keys = list(question.options)
-        if exam.shuffle_options:
-            keys = _order(keys, f"{seed}|{question.id}")
-        paper.append({"id": question.id, "text": question.text,
-                      "options": {k: question.options[k] for k in keys}})
+def count_assets(connection: Connection, exam_id: str) -> int:
+    """How many images the hall keeps for an exam."""
+    return connection.execute(select(func.count()).select_from(exam_assets).where(
+        exam_assets.c.exam_id == exam_id)).scalar_one()
+
+
+def _paper_question(question: Question, keys: list[str]) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "id": question.id, "kind": question.kind, "text": question.text, "html": question.html,
+        "options": {k: question.options[k] for k in keys},
+        "options_html": {k: question.options_html.get(k, "") for k in keys},
+        "marks": scoring.number(question.max_score)}
+    if question.kind == "multiple":
+        shown.update(min_choices=question.min_choices, max_choices=question.max_choices)
+    if question.kind == "text":
+        shown.update(expected_length=question.expected_length, numeric=question.numeric)
+    return shown
+
+
+def paper_for(exam: Exam, order: dict[str, Any]) -> dict[str, Any]:
+    """The paper as this candidate sees it, in their stored order, without any key."""
     return {"exam": {"id": exam.id, "title": exam.title, "duration_seconds": exam.duration_seconds},
-            "questions": paper}
+            "questions": [_paper_question(q, keys) for q, keys in in_order(exam, order)]}
+
+
+def _shape_error(exam: Exam, question: Question, answer: Any) -> str | None:
+    qid = question.id
+    if question.kind == "text":
+        if not isinstance(answer, str):
+            return f"Question {qid} takes typed text (a string), not {type(answer).__name__}."
+        if len(answer) > MAX_TEXT_ANSWER:
+            return f"The answer to question {qid} is longer than {MAX_TEXT_ANSWER} characters."
+        return None
+    keys = answer if question.kind == "multiple" else [answer]
+    if question.kind == "multiple" and not isinstance(answer, list):
+        return f"Question {qid} takes a list of option keys, not {type(answer).__name__}."
+    if question.kind == "choice" and not isinstance(answer, str):
+        return f"Question {qid} takes one option key (a string), not a list."
+    for key in keys:
+        if key not in question.options:
+            return (f"Question {qid} has no option {key!r}; its options are "
+                    f"{', '.join(question.options)}.")
+    if len(set(keys)) != len(keys):
+        return f"The answer to question {qid} names an option twice."
+    if question.kind == "multiple" and question.max_choices and len(keys) > question.max_choices:
+        return f"Question {qid} takes at most {question.max_choices} options."
+    return None
 
 
 def check_answers(exam: Exam, answers: dict[str, Any]) -> None:
-    """Invalid (422) for an unknown question or an option the question does not have."""
+    """Invalid (422) for an unknown question, or an answer of the wrong shape for its question."""
     for question_id, answer in answers.items():
         question = exam.question(question_id)
         if question is None:
             raise Invalid(f"Exam {exam.id} has no question {question_id!r}.",
                           field=f"answers.{question_id}")
-        if answer is not None and answer not in question.options:
-            raise Invalid(f"Question {question_id} has no option {answer!r}; "
-                          f"its options are {', '.join(question.options)}.",
-                          field=f"answers.{question_id}")
+        problem = None if answer is None else _shape_error(exam, question, answer)
+        if problem:
+            raise Invalid(problem, field=f"answers.{question_id}")
 
 
-def check_marked(exam: Exam, marked: list[str]) -> None:
+def check_marked(exam: Exam, marked: Iterable[str]) -> None:
     """Invalid (422) for a marked question the exam does not have."""
     for question_id in marked:
         if exam.question(question_id) is None:
@@ -128,6 +221,5 @@ def check_marked(exam: Exam, marked: list[str]) -> None:
 
 
 def score(exam: Exam, answers: dict[str, Any]) -> dict[str, Any]:
-    """Score of a set of answers: one mark per right answer, with each question's outcome."""
-    outcomes = {q.id: answers.get(q.id) == q.answer for q in exam.questions}
-    return {"score": sum(outcomes.values()), "max_score": len(outcomes), "outcomes": outcomes}
+    """The result of a set of answers: total, full marks, each question's marks and outcome."""
+    return scoring.score_answers(exam.questions, answers, exam.key_version)

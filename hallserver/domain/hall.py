@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hallserver.clock import Clock
@@ -18,10 +19,16 @@ from hallserver.crypto.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
 from hallserver.db.writer import Job, WritePath
-from hallserver.domain.devices import DeviceBook
+from hallserver.domain import epochs
+from hallserver.domain.alerts import Alert, AlertBook
+from hallserver.domain.devices import Device, TokenBook
+from hallserver.domain.feed import LiveFeed
 from hallserver.domain.events import EventLog
 from hallserver.domain.exams import Exam, load_exam
-from hallserver.domain.live import SessionBook
+from hallserver.domain.live import LiveSession, SessionBook
+from hallserver.domain.roster import roster_row
+from hallserver.domain.pauses import hall_pause
+from hallserver.domain.staff import StaffMember
 from hallserver.domain.throttle import LoginThrottle
 
 T = TypeVar("T")
@@ -40,12 +47,30 @@ class Hall:
     writer: WritePath
     readers: AsyncEngine
     log: EventLog
-    book: SessionBook
-    devices: DeviceBook
+    devices: TokenBook[Device]
     throttle: LoginThrottle
     hash_pool: ThreadPoolExecutor
     dummy_pin_hash: str
+    staff_logins: TokenBook[StaffMember] = field(default_factory=TokenBook)
+    feed: LiveFeed = field(default_factory=LiveFeed)
+    alerts: AlertBook = field(default_factory=AlertBook)
+    names: dict[int, str] = field(default_factory=dict)     # candidate id -> name, for the roster
+    seats: dict[str, str] = field(default_factory=dict)     # device id -> address it logged in from
+    paused_at: float | None = None                          # the whole hall is paused since
+    book: SessionBook = field(init=False)
     _exams: dict[str, Exam] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.book = SessionBook(self.key, self._publish_session)
+
+    def _publish_session(self, live: LiveSession) -> None:
+        row = roster_row(live, self.names.get(live.candidate_id, ""),
+                         self.seats.get(live.lease_device or ""), self.clock.now())
+        self.feed.publish("candidate", row)
+
+    def publish_alert(self, alert: Alert) -> None:
+        """Sends a raised or acknowledged alert to the consoles."""
+        self.feed.publish("alert", alert.to_json())
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """Runs a read function on a reader connection."""
@@ -80,26 +105,46 @@ def _prepare_database(config: HallConfig) -> tuple[str, int]:
         engine.dispose()
 
 
+def _ensure_epoch(config: HallConfig, key: DataKey, hall_id: str, epoch: int, now: float) -> int:
+    """A restored database begins a new epoch before anything else is written (see epochs)."""
+    engine = engines.sync_engine(config.database_path, config.storage.busy_timeout_ms)
+    try:
+        with engine.begin() as connection:
+            return epochs.ensure_epoch(connection, key, hall_id, epoch,
+                                       config.base_dir / config.sync.state_dir, now)
+    finally:
+        engine.dispose()
+
+
 async def open_hall(config: HallConfig, clock: Clock | None = None) -> Hall:
     """Upgrades the database in place, loads the key, starts the write path."""
     hall_id, epoch = await asyncio.to_thread(_prepare_database, config)
     key = DataKey.from_file(config.secrets_dir / DATA_KEY_FILE)
+    epoch = await asyncio.to_thread(_ensure_epoch, config, key, hall_id, epoch,
+                                    (clock or Clock()).now())
     storage = config.storage
     writer = WritePath(engines.writer_engine(config.database_path, storage.busy_timeout_ms),
                        storage.max_batch)
     await writer.start()
     security = config.security
     hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="pin-hash")
-    return Hall(
+    hall = Hall(
         config=config, clock=clock or Clock(), key=key, hall_id=hall_id, epoch=epoch,
         writer=writer,
         readers=engines.reader_engine(config.database_path, storage.busy_timeout_ms, storage.readers),
-        log=EventLog(key, hall_id, epoch), book=SessionBook(key), devices=DeviceBook(),
+        log=EventLog(key, hall_id, epoch), devices=TokenBook(),
         throttle=LoginThrottle(security.login_failures_per_candidate,
                                security.login_failures_per_address, security.login_lockout_seconds),
         hash_pool=hash_pool,
         dummy_pin_hash=await asyncio.to_thread(dummy_hash, security.pin_hash_log2_cost),
     )
+    await hall.read(_load_books, hall)
+    return hall
+
+
+def _load_books(connection: Connection, hall: Hall) -> None:
+    hall.alerts.load(connection)
+    hall.paused_at = hall_pause(connection)
 
 
 async def close_hall(hall: Hall) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,17 +46,25 @@ class LiveSession:
     lease_device: str | None = None
     last_saved: float | None = None
     created_at: float | None = None
+    paused_at: float | None = None   # while set, the exam clock stands still
+    pause_kind: str | None = None    # "candidate" or "hall"
+    lease_requested: str | None = None  # a device waiting for an invigilator to approve its move
+    question_order: dict[str, Any] | None = None  # fixed at session start: see domain/order.py
 
     @property
     def key(self) -> SessionKey:
         """Where the book keeps it."""
         return (self.candidate_id, self.exam_id)
 
+    def exam_clock(self, now: float) -> float:
+        """The time as this session's clock reads it: stopped at the pause, if paused."""
+        return self.paused_at if self.paused_at is not None else now
+
     def time_remaining(self, now: float) -> int | None:
-        """Whole seconds to the deadline, never below zero."""
+        """Whole seconds to the deadline, never below zero; frozen while paused."""
         if self.deadline is None:
             return None
-        return max(0, int(self.deadline - now + 0.999))
+        return max(0, int(self.deadline - self.exam_clock(now) + 0.999))
 
     def evolve(self, **changes: Any) -> LiveSession:
         """A changed copy; its SessionData is its own."""
@@ -87,7 +96,9 @@ _SELECT = (
     select(exam_records, candidates.c.registration_number,
            exam_sessions.c.id.label("session_id"), exam_sessions.c.revision,
            exam_sessions.c.session_data, exam_sessions.c.lease_device,
-           exam_sessions.c.last_saved, exam_sessions.c.created_at)
+           exam_sessions.c.lease_requested,
+           exam_sessions.c.last_saved, exam_sessions.c.created_at,
+           exam_sessions.c.question_order)
     .join(candidates, candidates.c.id == exam_records.c.candidate_id)
     .outerjoin(exam_sessions, exam_sessions.c.exam_record_id == exam_records.c.id)
 )
@@ -128,15 +139,19 @@ def _from_row(key: DataKey, row: Any) -> LiveSession:
         registration_number=row.registration_number, exam_id=row.exam_id, status=row.status,
         started_at=row.started_at, deadline=row.deadline, completed_at=row.completed_at,
         result=result, session_id=row.session_id, revision=row.revision or 0, data=data,
-        lease_device=row.lease_device, last_saved=row.last_saved, created_at=row.created_at)
+        lease_device=row.lease_device, last_saved=row.last_saved, created_at=row.created_at,
+        paused_at=row.paused_at, pause_kind=row.pause_kind, lease_requested=row.lease_requested,
+        question_order=json.loads(row.question_order) if row.question_order else None)
 
 
 class SessionBook:
     """The writer's memory of every session it has touched, always equal to what is committed."""
 
-    def __init__(self, key: DataKey) -> None:
+    def __init__(self, key: DataKey,
+                 on_change: Callable[[LiveSession], None] = lambda _live: None) -> None:
         self._key = key
         self._committed: dict[SessionKey, LiveSession] = {}
+        self._on_change = on_change
 
     def committed(self, key: SessionKey) -> LiveSession | None:
         """The last committed state, if the writer has it in memory."""
@@ -159,7 +174,8 @@ class SessionBook:
     def stage(self, batch: Batch, before: LiveSession, after: LiveSession, now: float) -> None:
         """Stages the rows that turn `before` into `after`, and the book's update at commit."""
         record_changes = {name: getattr(after, name) for name in
-                          ("status", "started_at", "deadline", "completed_at")
+                          ("status", "started_at", "deadline", "completed_at", "paused_at",
+                           "pause_kind")
                           if getattr(before, name) != getattr(after, name)}
         if after.result is not None and after.result != before.result:
             record_changes["result"] = seal_json(self._key, after.result, result_aad(after.record_id))
@@ -167,20 +183,25 @@ class SessionBook:
             batch.update(exam_records, after.record_id, record_changes)
         self._stage_session(batch, before, after, now)
         batch.remember(("session", after.key), after)
-        batch.on_commit(lambda: self._committed.__setitem__(after.key, after))
+        batch.on_commit(lambda: self._commit(after))
+
+    def _commit(self, after: LiveSession) -> None:
+        self._committed[after.key] = after
+        self._on_change(after)
 
     def _stage_session(self, batch: Batch, before: LiveSession, after: LiveSession,
                        now: float) -> None:
         assert after.session_id is not None
         row = {"revision": after.revision, "active": after.status == "in_progress",
                "last_saved": after.last_saved, "updated_at": now,
-               "lease_device": after.lease_device,
+               "lease_device": after.lease_device, "lease_requested": after.lease_requested,
                "session_data": seal_json(self._key, after.data.to_json(),
                                          session_aad(after.session_id))}
         if before.session_id is None:
             batch.insert(exam_sessions, {"id": after.session_id, "exam_record_id": after.record_id,
                                          "created_at": after.created_at,
-                                         "lease_since": after.created_at, **row})
+                                         "lease_since": after.created_at,
+                                         "question_order": json.dumps(after.question_order), **row})
         else:
             if before.lease_device != after.lease_device:
                 row["lease_since"] = now

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from hallserver.db.models import devices
 from hallserver.db.writer import Batch
+from hallserver.domain import alerts as alert_rules
 from hallserver.domain.candidates import exams_of, find_candidate
 from hallserver.domain.devices import Device, new_token, read_device, stage_device, token_hash
 from hallserver.domain.hall import Hall
@@ -41,6 +42,8 @@ async def log_in(hall: Hall, registration_number: str, pin: str, address: str,
                                "login slip and try again.")
     device_id, token = new_token()
     device = Device(device_id, candidate.id, candidate.registration_number, candidate.name)
+    hall.names[candidate.id] = candidate.name
+    hall.seats[device_id] = address
 
     def job(connection: Connection, batch: Batch) -> None:
         now = hall.clock.now()
@@ -69,12 +72,25 @@ def _open_sessions(hall: Hall, connection: Connection, batch: Batch,
 
 def _hand_over(hall: Hall, connection: Connection, batch: Batch, live: LiveSession,
                device: Device, now: float) -> None:
+    """Moves the lease to the new device, or asks an invigilator to, as the hall wants."""
+    facts = {"exam_id": live.exam_id, "registration_number": live.registration_number,
+             "from_device": live.lease_device, "to_device": device.id}
+    seats = {"from_seat": hall.seats.get(live.lease_device or ""),
+             "to_seat": hall.seats.get(device.id)}
+    same_seat = seats["from_seat"] is not None and seats["from_seat"] == seats["to_seat"]
+    if hall.config.invigilation.moves_need_approval and not same_seat:
+        hall.log.append(connection, batch, "lease_requested", live.session_id, facts, now)
+        alert_rules.raise_alert(hall.alerts, hall.log, connection, batch, "move_requested", live,
+                                seats, now, hall.publish_alert)
+        hall.book.stage(batch, live, live.evolve(lease_requested=device.id), now)
+        return
     moved = live.evolve()
     moved.data.stamps.clear()  # the new device's device_seq is its own sequence
-    moved = moved.evolve(data=moved.data, lease_device=device.id)
-    hall.log.append(connection, batch, "lease_moved", live.session_id, {
-        "exam_id": live.exam_id, "registration_number": live.registration_number,
-        "from_device": live.lease_device, "to_device": device.id}, now)
+    moved = moved.evolve(data=moved.data, lease_device=device.id, lease_requested=None)
+    hall.log.append(connection, batch, "lease_moved", live.session_id, facts, now)
+    if not same_seat:  # a login again on the same PC (a browser restarted) is no news
+        alert_rules.raise_alert(hall.alerts, hall.log, connection, batch, "lease_moved", live,
+                                seats, now, hall.publish_alert)
     hall.book.stage(batch, live, moved, now)
 
 

@@ -17,13 +17,16 @@ from sqlalchemy.engine import Connection
 from hallserver.clock import iso
 from hallserver.db.models import exam_records
 from hallserver.db.writer import Batch
+from hallserver.domain import alerts as alert_rules
 from hallserver.domain import exams as exam_rules
 from hallserver.domain.devices import Device
 from hallserver.domain.exams import Exam
 from hallserver.domain.hall import Hall
 from hallserver.domain.live import LiveSession, read_session
 from hallserver.domain.merge import apply_fields, flatten, unflatten
-from hallserver.errors import HallError, LeaseLost, NotFound, RevisionAhead, SessionCompleted, TimeOver
+from hallserver.errors import (
+    HallError, LeaseLost, MovePending, NotFound, RevisionAhead, SessionCompleted, TimeOver,
+)
 
 
 def _kept(error: HallError) -> HallError:
@@ -46,9 +49,12 @@ def _current(hall: Hall, connection: Connection, batch: Batch, device: Device,
 
 def _start(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, exam: Exam,
            device: Device, now: float) -> LiveSession:
+    order = exam_rules.question_order(exam, hall.hall_id, live.registration_number)
     started = live.evolve(status="in_progress", started_at=now,
                           deadline=now + exam.duration_seconds, session_id=uuid.uuid4().hex,
-                          lease_device=device.id, created_at=now)
+                          lease_device=device.id, created_at=now, question_order=order)
+    if hall.paused_at is not None:  # the hall is paused: this clock waits for the hall's resume
+        started = started.evolve(paused_at=now, pause_kind="hall")
     hall.log.append(connection, batch, "session_started", started.session_id, {
         "exam_id": exam.id, "registration_number": live.registration_number,
         "device": device.id, "deadline": started.deadline}, now)
@@ -56,21 +62,28 @@ def _start(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, 
     return started
 
 
-def _finish(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, exam: Exam,
-            now: float, reason: str, extra: dict[str, Any] | None = None) -> LiveSession:
+def finish(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, exam: Exam,
+           now: float, reason: str, extra: dict[str, Any] | None = None,
+           stage: bool = True) -> LiveSession:
+    """Scores and closes a session: submitted, time up, or forced by an invigilator."""
     result = {**exam_rules.score(exam, live.data.answers), "reason": reason, **(extra or {})}
     done = live.evolve(status="completed", completed_at=now, result=result,
                        revision=live.revision + 1)
     hall.log.append(connection, batch, "session_completed", live.session_id, {
         "exam_id": exam.id, "registration_number": live.registration_number,
         "revision": done.revision, "answers": live.data.answers, "result": result}, now)
-    hall.book.stage(batch, live, done, now)
+    if reason == "time_up":
+        alert_rules.raise_alert(hall.alerts, hall.log, connection, batch, "time_up", live,
+                                {"deadline": iso(live.deadline)}, now, hall.publish_alert)
+    if stage:
+        hall.book.stage(batch, live, done, now)
     return done
 
 
 def _overdue(hall: Hall, live: LiveSession, now: float) -> bool:
     grace = hall.config.exam.grace_seconds
-    return live.status == "in_progress" and live.deadline is not None and now > live.deadline + grace
+    return (live.status == "in_progress" and live.deadline is not None
+            and live.exam_clock(now) > live.deadline + grace)
 
 
 def _refuse(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, device: Device,
@@ -89,10 +102,14 @@ def _writable(hall: Hall, connection: Connection, batch: Batch, live: LiveSessio
     if live.status == "completed":
         raise SessionCompleted(f"Your exam {exam.id} is already submitted; it cannot change.")
     if _overdue(hall, live, now):
-        _finish(hall, connection, batch, live, exam, now, "time_up")
+        finish(hall, connection, batch, live, exam, now, "time_up")
         _refuse(hall, connection, batch, live, device, what, payload, "time_over", now)
         raise _kept(TimeOver(f"Time is up for exam {exam.id}. It was submitted with the "
                              "answers saved before the deadline.", time_remaining=0))
+    if live.lease_device != device.id and live.lease_requested == device.id:
+        _refuse(hall, connection, batch, live, device, what, payload, "move_pending", now)
+        raise _kept(MovePending("This PC is waiting for an invigilator to approve the move of "
+                                "your exam to it. Raise your hand."))
     if live.lease_device != device.id:
         _refuse(hall, connection, batch, live, device, what, payload, "lease_lost", now)
         raise _kept(LeaseLost("Your exam has moved to another computer. Nothing more is saved "
@@ -103,14 +120,14 @@ def _writable(hall: Hall, connection: Connection, batch: Batch, live: LiveSessio
 def _session_state(live: LiveSession, now: float) -> dict[str, Any]:
     return {"status": live.status, "revision": live.revision,
             "time_remaining": live.time_remaining(now), "deadline": iso(live.deadline),
-            "last_saved": iso(live.last_saved)}
+            "last_saved": iso(live.last_saved), "paused": live.paused_at is not None}
 
 
 async def open_paper(hall: Hall, device: Device, exam_id: str) -> dict[str, Any]:
     """The paper in this candidate's order; the first opening starts the clock."""
     exam = await _exam_of(hall, device, exam_id)
 
-    def job(connection: Connection, batch: Batch) -> dict[str, Any]:
+    def job(connection: Connection, batch: Batch) -> tuple[dict[str, Any], dict[str, Any]]:
         now = hall.clock.now()
         live = _current(hall, connection, batch, device, exam_id)
         if live.status == "assigned":
@@ -118,12 +135,15 @@ async def open_paper(hall: Hall, device: Device, exam_id: str) -> dict[str, Any]
         elif live.status == "completed":
             raise SessionCompleted(f"Your exam {exam_id} is already submitted.")
         elif _overdue(hall, live, now):
-            _finish(hall, connection, batch, live, exam, now, "time_up")
+            finish(hall, connection, batch, live, exam, now, "time_up")
             raise _kept(TimeOver(f"Time is up for exam {exam_id}; it has been submitted."))
-        return {"session": {**_session_state(live, now), "lease_held": live.lease_device == device.id}}
+        order = live.question_order or exam_rules.question_order(
+            exam, hall.hall_id, device.registration_number)  # stored at start, used as stored
+        return order, {"session": {**_session_state(live, now),
+                                   "lease_held": live.lease_device == device.id}}
 
-    state = await hall.write(job)
-    return {**exam_rules.paper_for(exam, hall.hall_id, device.registration_number), **state}
+    order, state = await hall.write(job)
+    return {**exam_rules.paper_for(exam, order), **state}
 
 
 async def save(hall: Hall, device: Device, exam_id: str, save_body: dict[str, Any]) -> dict[str, Any]:
@@ -155,25 +175,37 @@ async def save(hall: Hall, device: Device, exam_id: str, save_body: dict[str, An
             after = live
         return {"saved": True, "revision": after.revision,
                 "last_saved": iso(after.last_saved or now),
-                "time_remaining": after.time_remaining(now)}
+                "time_remaining": after.time_remaining(now), "paused": after.paused_at is not None}
 
     return await hall.write(job)
 
 
-async def restore(hall: Hall, device: Device, exam_id: str) -> dict[str, Any]:
-    """What the hall holds of this candidate's session, for resuming on any PC."""
+async def _committed(hall: Hall, device: Device, exam_id: str) -> LiveSession:
     live = hall.book.committed((device.candidate_id, exam_id))
     if live is None:
         live = await hall.read(read_session, hall.key, device.candidate_id, exam_id)
     if live is None:
         raise _not_yours(exam_id)
+    return live
+
+
+async def restore(hall: Hall, device: Device, exam_id: str) -> dict[str, Any]:
+    """What the hall holds of this candidate's session, for resuming on any PC."""
+    live = await _committed(hall, device, exam_id)
     if live.session_id is None:
         return {"has_session": False}
     now = hall.clock.now()
     return {"has_session": True, "revision": live.revision, "status": live.status,
-            "lease_held": live.lease_device == device.id,
+            "lease_held": live.lease_device == device.id, "paused": live.paused_at is not None,
             "last_saved": iso(live.last_saved), "time_remaining": live.time_remaining(now),
             "session_data": {**live.data.public(), "time_remaining": live.time_remaining(now)}}
+
+
+async def exam_clock(hall: Hall, device: Device, exam_id: str) -> dict[str, Any]:
+    """The server's clock for this session, cheap enough for every page to ask often."""
+    live = await _committed(hall, device, exam_id)
+    return {**_session_state(live, hall.clock.now()), "lease_held": live.lease_device == device.id,
+            "move_pending": live.lease_requested == device.id}
 
 
 def _completion(live: LiveSession, show_score: bool) -> dict[str, Any]:
@@ -199,14 +231,14 @@ async def complete(hall: Hall, device: Device, exam_id: str, final_answers: dict
         if live.status == "completed":
             return _completion(live, show_score)
         if _overdue(hall, live, now):
-            done = _finish(hall, connection, batch, live, exam, now, "time_up")
+            done = finish(hall, connection, batch, live, exam, now, "time_up")
             if final_answers:
                 _refuse(hall, connection, batch, live, device, "complete", payload, "time_over", now)
             return _completion(done, show_score)
         live = _writable(hall, connection, batch, live, exam, device, "complete", payload, now)
         ready = live.evolve()
         apply_fields(ready.data, flatten({"answers": final_answers or {}}), None)
-        done = _finish(hall, connection, batch, ready, exam, now, "submitted",
+        done = finish(hall, connection, batch, ready, exam, now, "submitted",
                        {"time_spent": time_spent})
         return _completion(done, show_score)
 
@@ -222,7 +254,8 @@ async def _exam_of(hall: Hall, device: Device, exam_id: str) -> Exam:
 
 def _due(connection: Connection, before: float) -> list[tuple[int, str]]:
     rows = connection.execute(select(exam_records.c.candidate_id, exam_records.c.exam_id).where(
-        exam_records.c.status == "in_progress", exam_records.c.deadline < before)).all()
+        exam_records.c.status == "in_progress", exam_records.c.paused_at.is_(None),
+        exam_records.c.deadline < before)).all()
     return [(r.candidate_id, r.exam_id) for r in rows]
 
 
@@ -238,7 +271,7 @@ async def complete_overdue(hall: Hall) -> int:
             live = hall.book.get(connection, batch, *key)
             if live is None or not _overdue(hall, live, hall.clock.now()):
                 return False
-            _finish(hall, connection, batch, live, exam, hall.clock.now(), "time_up")
+            finish(hall, connection, batch, live, exam, hall.clock.now(), "time_up")
             return True
 
         finished += await hall.write(job)

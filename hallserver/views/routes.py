@@ -10,8 +10,11 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hallserver import __version__
-from hallserver.views import health, join, student
-from hallserver.views.schemas import CompleteRequest, LoginRequest, SaveRequest
+from hallserver.views import health, join, staff, student
+from hallserver.views.assets import exam_asset
+from hallserver.views.schemas import (
+    CompleteRequest, ExtendRequest, LoginRequest, PageReport, SaveRequest, StaffLoginRequest,
+)
 
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -31,6 +34,7 @@ class Route:
     body: type[BaseModel] | None = None
     errors: dict[int, str] = field(default_factory=dict)
     candidate: bool = False
+    staff: str | None = None   # the role it needs: "invigilator" or "admin"
 
 
 _SESSION_ERRORS = {401: "not logged in", 404: "not this candidate's exam",
@@ -58,9 +62,19 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/student/exam/{exam_id}/session/restore", student.restore,
           "What the hall holds of this session, to resume on any PC.",
           errors=_SESSION_ERRORS, candidate=True),
+    Route("GET", "/student/exam/{exam_id}/session/clock", student.exam_clock,
+          "The server's clock for this session: time left, paused, status, lease. Cheap to poll.",
+          errors=_SESSION_ERRORS, candidate=True),
+    Route("POST", "/student/exam/{exam_id}/session/report", student.report,
+          "The page reports its own trouble (failed saves, time offline) for the invigilators.",
+          body=PageReport, errors={**_SESSION_ERRORS, **_BODY_ERRORS}, candidate=True),
     Route("POST", "/student/exam/{exam_id}/session/complete", student.complete,
           "Submit: score and close the session. Repeating it answers the same.",
           body=CompleteRequest, errors={**_SESSION_ERRORS, **_BODY_ERRORS}, candidate=True),
+    Route("GET", "/exam-assets/{exam_id}/{name}", exam_asset,
+          "An image of the candidate's exam (from its QTI package), as the paper's HTML shows it.",
+          errors={401: "not logged in", 404: "no such image in this candidate's exams"},
+          candidate=True),
 )
 
 
@@ -83,6 +97,13 @@ def _operation(route: Route) -> dict[str, Any]:
                                     "schema": {"type": "string"}}]
     if route.candidate:
         operation["security"] = [{"candidateCookie": []}]
+    if route.staff:
+        operation["security"] = [{"staffCookie": []}]
+        operation["x-role"] = route.staff
+    for name in ("registration_number", "alert_id"):
+        if "{" + name + "}" in route.path:
+            operation.setdefault("parameters", []).append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
     return operation
 
 
@@ -98,12 +119,56 @@ def openapi_document(routes: tuple[Route, ...]) -> dict[str, Any]:
     return {"openapi": "3.1.0",
             "info": {"title": "examhall hall server", "version": __version__},
             "paths": paths,
-            "components": {"schemas": schemas, "securitySchemes": {"candidateCookie": {
-                "type": "apiKey", "in": "cookie", "name": student.COOKIE}}}}
+            "components": {"schemas": schemas, "securitySchemes": {
+                "candidateCookie": {"type": "apiKey", "in": "cookie", "name": student.COOKIE},
+                "staffCookie": {"type": "apiKey", "in": "cookie", "name": staff.COOKIE}}}}
 
+
+_STAFF_ERRORS = {401: "not logged in as staff", 403: "the role does not allow it"}
+_ACTION_ERRORS = {**_STAFF_ERRORS, 404: "no such candidate or exam",
+                  409: "not possible in the session's state"}
+_ONE = "/staff/candidates/{registration_number}/exams/{exam_id}"
+
+STAFF_ROUTES: tuple[Route, ...] = (
+    Route("POST", "/staff/login", staff.log_in, "Log a member of staff in; sets the staff cookie.",
+          body=StaffLoginRequest, errors={**_BODY_ERRORS, 401: "wrong credentials",
+                                          429: "too many wrong logins"}),
+    Route("POST", "/staff/logout", staff.log_out, "End this staff login.", errors=_STAFF_ERRORS,
+          staff="invigilator"),
+    Route("GET", "/staff/me", staff.whoami, "Who is logged in, and their role.",
+          errors=_STAFF_ERRORS, staff="invigilator"),
+    Route("GET", "/staff/roster", staff.snapshot,
+          "Every candidate (status, question, answered, time left, last save, seat), open "
+          "alerts and the hall's state.", errors=_STAFF_ERRORS, staff="invigilator"),
+    Route("GET", "/staff/live", staff.live,
+          "Server-sent events: a snapshot, then every change; resumes from Last-Event-ID.",
+          errors=_STAFF_ERRORS, staff="invigilator"),
+    Route("POST", f"{_ONE}/extend", staff.extend, "Give one candidate extra minutes.",
+          body=ExtendRequest, errors={**_ACTION_ERRORS, **_BODY_ERRORS}, staff="invigilator"),
+    Route("POST", f"{_ONE}/pause", staff.pause, "Stop one candidate's clock.",
+          errors=_ACTION_ERRORS, staff="invigilator"),
+    Route("POST", f"{_ONE}/resume", staff.resume, "Restart one candidate's clock.",
+          errors=_ACTION_ERRORS, staff="invigilator"),
+    Route("POST", f"{_ONE}/approve-move", staff.approve_move,
+          "Give the session to the spare PC that asked for it.", errors=_ACTION_ERRORS,
+          staff="invigilator"),
+    Route("POST", f"{_ONE}/force-submit", staff.force_submit,
+          "Submit the session now with what was saved.", errors=_ACTION_ERRORS,
+          staff="invigilator"),
+    Route("POST", "/staff/hall/pause", staff.pause_hall,
+          "A power event: stop every clock in the hall.", errors=_ACTION_ERRORS,
+          staff="invigilator"),
+    Route("POST", "/staff/hall/resume", staff.resume_hall,
+          "Restart every clock the hall's pause stopped; deadlines move by the pause.",
+          errors=_ACTION_ERRORS, staff="invigilator"),
+    Route("POST", "/staff/alerts/{alert_id}/acknowledge", staff.acknowledge,
+          "Acknowledge an alert (logged with who did it).", errors=_ACTION_ERRORS,
+          staff="invigilator"),
+)
 
 ALL_ROUTES: tuple[Route, ...] = (
     *ROUTES,
+    *STAFF_ROUTES,
     Route("GET", "/api/openapi.json", openapi, "This document."),
     Route("GET", "/join", join.join_page,
           "A printable page: the hall's address, its QR code and certificate fingerprint."),

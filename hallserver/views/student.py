@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hallserver.domain import login, sessions
+from hallserver.domain import login, reports, sessions
 from hallserver.domain.devices import Device
 from hallserver.errors import NotLoggedIn
 from hallserver.keys import CONFIG, HALL
-from hallserver.views.schemas import CompleteRequest, LoginRequest, SaveRequest
+from hallserver.views.schemas import CompleteRequest, LoginRequest, PageReport, SaveRequest
 from hallserver.web.parsing import read_json
 
 COOKIE = "examhall_candidate"
@@ -89,6 +89,13 @@ async def restore(request: web.Request, device: Device) -> web.Response:
 
 
 @candidate_required
+async def exam_clock(request: web.Request, device: Device) -> web.Response:
+    """GET /student/exam/{exam_id}/session/clock."""
+    exam_id = request.match_info["exam_id"]
+    return web.json_response(await sessions.exam_clock(request.app[HALL], device, exam_id))
+
+
+@candidate_required
 async def complete(request: web.Request, device: Device) -> web.Response:
     """POST /student/exam/{exam_id}/session/complete."""
     body = await read_json(request, CompleteRequest)
@@ -96,3 +103,12 @@ async def complete(request: web.Request, device: Device) -> web.Response:
     done = await sessions.complete(request.app[HALL], device, exam_id, body.final_answers,
                                    body.time_spent)
     return web.json_response(done)
+
+
+@candidate_required
+async def report(request: web.Request, device: Device) -> web.Response:
+    """POST /student/exam/{exam_id}/session/report."""
+    body = await read_json(request, PageReport)
+    exam_id = request.match_info["exam_id"]
+    return web.json_response(await reports.page_report(request.app[HALL], device, exam_id,
+                                                       body.model_dump()))

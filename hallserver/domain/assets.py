@@ -1,0 +1,32 @@
+"""Images of an exam's questions, given only to candidates who sit that exam."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from hallserver.db.models import exam_assets, exam_records
+from hallserver.errors import NotFound
+
+
+@dataclass(frozen=True)
+class ExamAsset:
+    """An image as stored: its type, bytes and digest (the ETag)."""
+
+    media_type: str
+    data: bytes
+    sha256: str
+
+
+def read_asset(connection: Connection, candidate_id: int, exam_id: str, name: str) -> ExamAsset:
+    """The image `name` of an exam this candidate sits; NotFound otherwise (theirs or not, alike)."""
+    row = connection.execute(
+        select(exam_assets.c.media_type, exam_assets.c.data, exam_assets.c.sha256)
+        .join(exam_records, exam_records.c.exam_id == exam_assets.c.exam_id)
+        .where(exam_assets.c.exam_id == exam_id, exam_assets.c.name == name,
+               exam_records.c.candidate_id == candidate_id)).first()
+    if row is None:
+        raise NotFound(f"Exam {exam_id} has no image {name} for you.")
+    return ExamAsset(row.media_type, row.data, row.sha256)

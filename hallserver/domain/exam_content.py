@@ -1,0 +1,92 @@
+"""An exam as the hall holds it, whatever it was written in (our JSON, QTI 2.1 or 2.2).
+
+Question kinds: "choice" (one option key), "multiple" (a list of option keys) and "text" (a
+string typed by the candidate). `answer` is the key as a candidate would give it; `scoring`, when
+present, is the item's QTI response processing (see `qti.processing`). Neither ever leaves the hall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("choice", "multiple", "text")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: what the candidate sees, how it may be answered, and how it is scored."""
+
+    id: str
+    kind: str
+    text: str                                  # plain text (exports, screen readers, old pages)
+    html: str                                  # sanitised HTML of the stem
+    options: dict[str, str]                    # key -> plain text, the author's order
+    answer: Any                                # key, [keys] or the expected text (None: no key)
+    options_html: dict[str, str] = field(default_factory=dict)
+    scoring: dict[str, Any] | None = None      # QTI response processing; None: the hall's own rule
+    max_score: float = 1.0
+    fixed_options: tuple[str, ...] = ()        # options that keep their place when shuffled
+    shuffle: bool | None = None                # None: the exam's shuffle_options decides
+    fixed: bool = False                        # keeps its place when questions are shuffled
+    min_choices: int = 0
+    max_choices: int = 0                       # 0: any number (multiple)
+    expected_length: int | None = None
+    numeric: bool = False                      # text entry scored as a number
+    case_sensitive: bool = False               # text entry of a JSON exam
+
+    def presentation(self) -> dict[str, Any]:
+        """What the `content` column keeps of the presentation."""
+        return {"options_html": self.options_html, "fixed_options": list(self.fixed_options),
+                "shuffle": self.shuffle, "fixed": self.fixed, "min_choices": self.min_choices,
+                "max_choices": self.max_choices, "expected_length": self.expected_length,
+                "numeric": self.numeric, "case_sensitive": self.case_sensitive}
+
+    def same_paper(self, other: Question) -> bool:
+        """True when a candidate would see the same question (only the key may differ)."""
+        return (self.id, self.kind, self.text, self.options, self.fixed_options) == (
+            other.id, other.kind, other.text, other.options, other.fixed_options)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file of a content package the questions show (an image), served by the hall."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ExamContent:
+    """A whole exam, ready to store."""
+
+    id: str
+    title: str
+    duration_minutes: int | None
+    questions: tuple[Question, ...]
+    shuffle_questions: bool = False
+    shuffle_options: bool = False
+    assets: tuple[Asset, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An item the hall cannot take, and why."""
+
+    item: str
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.source}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class ExamImport:
+    """What reading an exam file gave: the exam, the items refused, and warnings."""
+
+    content: ExamContent
+    source: str                                # e.g. "QTI 2.1 assessmentTest"
+    refused: tuple[Refusal, ...] = ()
+    warnings: tuple[str, ...] = ()

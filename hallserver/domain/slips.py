@@ -1,0 +1,155 @@
+"""Login slips: a candidate's name, registration number and PIN, and where the hall is.
+
+Two forms of the same slips, ten to an A4 page with cut lines: a print-ready HTML page (any
+script, any name: the browser has the fonts) and a PDF (fpdf2; with DejaVu, found on most Linux
+machines, for names beyond Latin-1, otherwise the PDF core fonts and a warning).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+
+PER_PAGE = 10
+_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+              Path("/usr/local/share/fonts"), Path("/Library/Fonts"), Path("C:/Windows/Fonts"))
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One candidate's slip (pin None: given to them another way)."""
+
+    name: str
+    registration_number: str
+    pin: str | None
+
+
+@dataclass(frozen=True)
+class SlipSheet:
+    """What every slip of an exam shares."""
+
+    hall_name: str
+    address: str
+    exam_id: str
+    exam_title: str
+
+
+_CSS = """
+@page { size: A4; margin: 10mm; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "DejaVu Sans", Arial, sans-serif; color: #000; }
+.page { display: grid; grid-template-columns: 1fr 1fr; grid-auto-rows: 54mm; gap: 0;
+        break-after: page; page-break-after: always; }
+.page:last-child { break-after: auto; page-break-after: auto; }
+.slip { border: 1px dashed #888; padding: 4mm 5mm; overflow: hidden; break-inside: avoid; }
+.hall { font-size: 9pt; color: #444; }
+.exam { font-size: 10pt; margin: 1mm 0 2mm; }
+.name { font-size: 13pt; font-weight: bold; }
+.field { font-size: 11pt; margin-top: 1.5mm; }
+.value { font-family: "DejaVu Sans Mono", "Courier New", monospace; font-size: 15pt;
+         font-weight: bold; letter-spacing: 0.05em; }
+.address { font-family: "DejaVu Sans Mono", "Courier New", monospace; font-size: 10pt; }
+.note { font-size: 8pt; color: #444; margin-top: 1.5mm; }
+@media screen { body { background: #eee; } .page { background: #fff; width: 190mm;
+        margin: 5mm auto; } }
+"""
+
+
+def _slip_html(slip: Slip, sheet: SlipSheet) -> str:
+    e = html.escape
+    pin = e(slip.pin) if slip.pin else "given to you separately"
+    return (f'<div class="slip"><div class="hall">{e(sheet.hall_name)}</div>'
+            f'<div class="exam">{e(sheet.exam_title)} ({e(sheet.exam_id)})</div>'
+            f'<div class="name">{e(slip.name)}</div>'
+            f'<div class="field">Registration number: <span class="value">'
+            f'{e(slip.registration_number)}</span></div>'
+            f'<div class="field">PIN: <span class="value">{pin}</span></div>'
+            f'<div class="field">Open <span class="address">{e(sheet.address)}</span></div>'
+            '<div class="note">Keep this slip to yourself.</div></div>')
+
+
+def render_html(slips: Sequence[Slip], sheet: SlipSheet,
+                progress: Callable[[int], None] = lambda _: None) -> str:
+    """A print-ready page of slips, ten to an A4 sheet."""
+    pages = []
+    for start in range(0, len(slips), PER_PAGE):
+        chunk = slips[start:start + PER_PAGE]
+        pages.append('<section class="page">' + "".join(_slip_html(s, sheet) for s in chunk)
+                     + "</section>")
+        progress(len(chunk))
+    title = html.escape(f"Login slips: {sheet.exam_title} ({sheet.exam_id})")
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_CSS}</style></head><body>\n" + "\n".join(pages) + "\n</body></html>\n")
+
+
+def _font_files() -> dict[str, Path] | None:
+    wanted = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
+    for directory in _FONT_DIRS:
+        found = {style: directory / name for style, name in wanted.items()}
+        if all(path.is_file() for path in found.values()):
+            return found
+    return None
+
+
+class _Pdf:
+    """An A4 PDF with the fonts it could find."""
+
+    def __init__(self) -> None:
+        self.pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(10, 10, 10)
+        fonts = _font_files()
+        self.unicode = fonts is not None
+        if fonts:
+            self.pdf.add_font("slip", "", str(fonts[""]))
+            self.pdf.add_font("slip", "B", str(fonts["B"]))
+            self.pdf.add_font("slipmono", "", str(fonts["mono"]))
+            self.sans, self.mono = "slip", "slipmono"
+        else:
+            self.sans, self.mono = "helvetica", "courier"
+
+    def text(self, value: str) -> str:
+        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
+
+    def line(self, x: float, y: float, width: float, value: str, font: str, style: str,
+             size: float) -> None:
+        self.pdf.set_font(font, style if font == self.sans else "", size)
+        self.pdf.set_xy(x, y)
+        self.pdf.cell(width, size * 0.45, self.text(value))
+
+    def slip(self, slip: Slip, sheet: SlipSheet, x: float, y: float) -> None:
+        width, height = 95.0, 55.0
+        self.pdf.set_draw_color(136)
+        self.pdf.set_dash_pattern(dash=1.5, gap=1.5)
+        self.pdf.rect(x, y, width, height)
+        inner = width - 10
+        self.line(x + 5, y + 4, inner, sheet.hall_name, self.sans, "", 8)
+        self.line(x + 5, y + 9, inner, f"{sheet.exam_title} ({sheet.exam_id})", self.sans, "", 9)
+        self.line(x + 5, y + 16, inner, slip.name, self.sans, "B", 12)
+        self.line(x + 5, y + 24, inner, "Registration number", self.sans, "", 8)
+        self.line(x + 5, y + 28, inner, slip.registration_number, self.mono, "", 14)
+        self.line(x + 5, y + 35, inner, "PIN", self.sans, "", 8)
+        self.line(x + 5, y + 39, inner, slip.pin or "given to you separately", self.mono, "",
+                  14 if slip.pin else 10)
+        self.line(x + 5, y + 47, inner, f"Open {sheet.address}", self.mono, "", 8)
+
+
+def render_pdf(slips: Sequence[Slip], sheet: SlipSheet,
+               progress: Callable[[int], None] = lambda _: None) -> tuple[bytes, list[str]]:
+    """The slips as a PDF, ten to an A4 page; and warnings (e.g. no Unicode font found)."""
+    document = _Pdf()
+    document.pdf.set_title(f"Login slips: {sheet.exam_title} ({sheet.exam_id})")
+    for index, slip in enumerate(slips):
+        if index % PER_PAGE == 0:
+            document.pdf.add_page()
+        column, row = index % 2, (index % PER_PAGE) // 2
+        document.slip(slip, sheet, 10 + column * 95, 10 + row * 55)
+        progress(1)
+    warnings = [] if document.unicode else [
+        "no DejaVu font was found: names beyond Latin-1 show as '?' in the PDF; the HTML "
+        "slips (-o slips.html) show every script"]
+    return bytes(document.pdf.output()), warnings
