@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("storage", "max_batch", int, 256,
             "Most saves committed in one transaction (group commit).", minimum=1),
     Setting("storage", "readers", int, 4, "Read connections to the database.", minimum=1),
+    Setting("storage", "retention_days", int, 90,
+            "`hall storage purge` removes log events older than this, once the central holds "
+            "them (never an event it has not acknowledged).", minimum=1),
+    Setting("storage", "backup_dir", str, "backups",
+            "Where backups made from the admin page go, relative to hall.toml.", ),
     Setting("security", "secrets_dir", str, "secrets",
             "Directory of the data key and private keys (mode 0700, files 0600), relative to hall.toml."),
     Setting("security", "tls_dir", str, "tls",

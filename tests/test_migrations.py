@@ -87,3 +87,78 @@ async def test_serving_an_old_database_upgrades_it_and_resumes_the_session(tmp_p
     assert restored["session_data"]["marked_questions"] == ["2"]
     saved = await client.post("/student/exam/OLD1/session/save", json={"answers": {"3": "A"}})
     assert (await saved.json())["revision"] == 5
+
+
+def _old_order(items: list[str], seed: str) -> list[str]:
+    """The order schema 0002 drew for a paper (it stored none)."""
+    import hashlib
+    import random
+    rng = random.Random(hashlib.sha256(seed.encode()).digest())
+    items = list(items)
+    rng.shuffle(items)
+    return items
+
+
+def _schema_0002_hall_with_a_shuffled_session(directory):
+    """A hall at schema 0002 whose shuffled exam SHUF1 is being sat by R7."""
+    init_hall(directory, tls=False, extra=TEST_SETTINGS)
+    config = load(directory / "hall.toml")
+    config.database_path.unlink()
+    engine = engines.sync_engine(config.database_path)
+    migrate.upgrade(engine, "0002")
+    migrate.ensure_identity(engine)
+    key = DataKey.from_file(config.secrets_dir / "data.key")
+    now = time.time()
+    options = json.dumps({"A": "a", "B": "b", "C": "c", "D": "d"})
+    data = {"current_question": 1, "answers": {"q2": "C"}, "marked_questions": [],
+            "time_remaining": 900, "stamps": {}}
+    with engine.begin() as c:
+        hall_id, _ = migrate.read_identity(c)
+        c.execute(text("INSERT INTO exams (id, title, duration_seconds, shuffle_questions, "
+                       "shuffle_options, created_at) VALUES ('SHUF1', 'Shuffled', 3600, 1, 1, :now)"),
+                  {"now": now})
+        for n in range(1, 9):
+            c.execute(text("INSERT INTO questions (exam_id, id, position, kind, text, options, answer) "
+                           "VALUES ('SHUF1', :id, :pos, 'choice', 'Q', :opts, '\"B\"')"),
+                      {"id": f"q{n}", "pos": n, "opts": options})
+        c.execute(text("INSERT INTO candidates (id, registration_number, name, pin_hash, created_at) "
+                       "VALUES (1, 'R7', 'Running Candidate', :pin, :now)"),
+                  {"pin": hash_secret("7777", 10), "now": now})
+        c.execute(text("INSERT INTO exam_records (id, candidate_id, exam_id, status, started_at, "
+                       "deadline) VALUES (1, 1, 'SHUF1', 'in_progress', :now, :deadline)"),
+                  {"now": now, "deadline": now + 3600})
+        c.execute(text("INSERT INTO exam_sessions (id, exam_record_id, revision, session_data, active, "
+                       "last_saved, created_at, updated_at, lease_device, lease_since) "
+                       "VALUES (:id, 1, 2, :data, 1, :now, :now, :now, NULL, NULL)"),
+                  {"id": SESSION_ID, "now": now,
+                   "data": key.seal(json.dumps(data).encode(), session_aad(SESSION_ID))})
+    engine.dispose()
+    seed = f"{hall_id}|SHUF1|R7"
+    questions = _old_order([f"q{n}" for n in range(1, 9)], seed)
+    return config, [(q, _old_order(["A", "B", "C", "D"], f"{seed}|{q}")) for q in questions]
+
+
+async def test_0003_stores_the_order_a_running_session_was_shown(tmp_path, aiohttp_client):
+    config, shown_before = _schema_0002_hall_with_a_shuffled_session(tmp_path / "hall")
+    result = CliRunner().invoke(main, ["db", "upgrade", "--config", str(tmp_path / "hall" / "hall.toml")])
+    assert result.exit_code == 0, result.output
+    assert "0002 -> " in result.output
+
+    engine = engines.sync_engine(config.database_path)
+    with engine.connect() as c:
+        stored = json.loads(c.execute(text("SELECT question_order FROM exam_sessions")).scalar_one())
+        assert c.execute(text("SELECT count(*) FROM questions WHERE html IS NULL")).scalar_one() == 8
+        assert c.execute(text("SELECT key_version FROM exams")).scalar_one() == 1
+        columns = {col["name"] for col in inspect(c).get_columns("candidates")}
+    engine.dispose()
+    assert [(q, stored["options"][q]) for q in stored["questions"]] == shown_before
+    assert "pin_sealed" in columns
+
+    client = await aiohttp_client(create_app(config))
+    response = await client.post("/student/login", json={"registration_number": "R7", "pin": "7777"})
+    assert response.status == 200
+    paper = await (await client.get("/student/exam/SHUF1")).json()
+    assert [(q["id"], list(q["options"])) for q in paper["questions"]] == shown_before
+    assert paper["questions"][0]["kind"] == "choice" and paper["questions"][0]["html"] == "<p>Q</p>"
+    restored = await (await client.get("/student/exam/SHUF1/session/restore")).json()
+    assert restored["revision"] == 2 and restored["session_data"]["answers"] == {"q2": "C"}

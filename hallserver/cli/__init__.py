@@ -2,7 +2,7 @@
 
 One module per group of commands: `setup` (init, demo, db, config-example), `serving` (serve),
 `discovery` (discover), `content` (exam, candidates), `results` (results, sessions),
-`staff` (staff accounts).
+`staff` (staff accounts), `storage` (storage, backup).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import click
 
 from hallserver import __version__
-from hallserver.cli import content, discovery, results, serving, setup, staff
+from hallserver.cli import content, discovery, results, serving, setup, staff, storage
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +32,6 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for module in (setup, serving, discovery, content, results, staff):
+for module in (setup, serving, discovery, content, results, staff, storage):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -63,8 +63,8 @@ def _report(found: ExamImport) -> list[str]:
     lines = [f"{found.source}: exam {content.id} ({content.title})",
              f"  time: {content.duration_minutes} minutes" if content.duration_minutes else
              "  time: not set in the file (give --duration MINUTES when importing)",
-             f"  questions: {len(content.questions)} ("
-             + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) + f"), full marks {full}",
+             f"  questions: {len(content.questions)}"
+             + "".join(f", {n} {kind}" for kind, n in sorted(kinds.items())) + f"; full marks {full}",
              f"  questions shuffled per candidate: {'yes' if content.shuffle_questions else 'no'}; "
              f"images: {len(content.assets)}"]
     for q in content.questions:
@@ -79,12 +79,12 @@ def _report(found: ExamImport) -> list[str]:
 
 
 def _refusal(found: ExamImport, skip_unsupported: bool, shown: bool = False) -> click.ClickException | None:
+    listed = " (listed above)" if shown else ":\n" + "\n".join(f"  {r}" for r in found.refused)
     if not found.content.questions:
-        return click.ClickException("no item of the file can be imported; nothing was imported.")
+        return click.ClickException(f"no item of the file can be imported, so nothing is{listed}")
     if found.refused and not skip_unsupported:
-        listed = " (listed above)" if shown else ":\n" + "\n".join(f"  {r}" for r in found.refused)
         return click.ClickException(
-            f"{len(found.refused)} item(s) cannot be imported, so nothing would be{listed}\n"
+            f"{len(found.refused)} item(s) cannot be imported, so nothing is{listed}\n"
             "Import the other items alone with --skip-unsupported.")
     return None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -116,9 +117,11 @@ class _Outcome:
 class WritePath:
     """Serialises every write onto one connection and commits them in groups."""
 
-    def __init__(self, engine: AsyncEngine, max_batch: int) -> None:
+    def __init__(self, engine: AsyncEngine, max_batch: int,
+                 on_batch: Callable[[int, float], None] | None = None) -> None:
         self._engine = engine
         self._max_batch = max_batch
+        self._on_batch = on_batch
         self._queue: asyncio.Queue[tuple[Job, asyncio.Future]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self.batches = 0
@@ -162,6 +165,7 @@ class WritePath:
 
     async def _commit(self, connection: Any, items: list[tuple[Job, asyncio.Future]]) -> None:
         jobs = [job for job, _ in items]
+        started = time.perf_counter()
         try:
             batch, outcomes = await connection.run_sync(_apply, jobs)
         except Exception as err:  # noqa: BLE001 - every request of the batch learns of it
@@ -174,6 +178,8 @@ class WritePath:
             return
         self.batches += 1
         self.jobs += len(items)
+        if self._on_batch is not None:
+            self._on_batch(len(items), time.perf_counter() - started)
         for callback in batch.after_commit:
             callback()
         for (_, future), outcome in zip(items, outcomes, strict=True):

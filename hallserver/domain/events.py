@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from hallserver.crypto.sealing import DataKey
-from hallserver.db.models import events
+from hallserver.db.models import events, hall_meta
 from hallserver.db.writer import Batch
 
 GENESIS = bytes(32)
 _HEAD = "events.head"
+PURGED_SEQ, PURGED_HASH = "purged_through_seq", "purged_through_hash"  # rows of hall_meta
 
 
 def canonical(body: dict[str, Any]) -> bytes:
@@ -100,10 +101,21 @@ def read_events(connection: Connection, key: DataKey, hall_id: str, after: int =
                     json.loads(plain), row.prev_hash, row.hash)
 
 
+def purge_checkpoint(connection: Connection) -> tuple[int, bytes]:
+    """The last purged event (seq, hash), or (0, genesis) when nothing was ever purged."""
+    meta = dict(connection.execute(select(hall_meta.c.key, hall_meta.c.value).where(
+        hall_meta.c.key.in_([PURGED_SEQ, PURGED_HASH]))).all())
+    if PURGED_SEQ not in meta:
+        return 0, GENESIS
+    return int(meta[PURGED_SEQ]), bytes.fromhex(meta[PURGED_HASH])
+
+
 def verify_chain(connection: Connection, key: DataKey, hall_id: str) -> int:
-    """Checks every event: no gap, each body hashes to its link. Returns how many were checked."""
-    expected_seq, prev_hash = 1, GENESIS
-    for event in read_events(connection, key, hall_id):
+    """Checks every event kept: no gap, each body hashes to its link (from the last purged
+    event on, if the log was purged). Returns how many were checked."""
+    purged_seq, prev_hash = purge_checkpoint(connection)
+    expected_seq = purged_seq + 1
+    for event in read_events(connection, key, hall_id, after=purged_seq):
         if event.seq != expected_seq:
             raise ChainBroken(f"gap: expected event {expected_seq}, found {event.seq}")
         if event.prev_hash != prev_hash:
@@ -111,4 +123,4 @@ def verify_chain(connection: Connection, key: DataKey, hall_id: str) -> int:
         if chain_hash(prev_hash, event.seq, canonical(event.body)) != event.hash:
             raise ChainBroken(f"event {event.seq} was changed after it was written")
         expected_seq, prev_hash = event.seq + 1, event.hash
-    return expected_seq - 1
+    return expected_seq - 1 - purged_seq

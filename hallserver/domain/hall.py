@@ -116,7 +116,8 @@ def _ensure_epoch(config: HallConfig, key: DataKey, hall_id: str, epoch: int, no
         engine.dispose()
 
 
-async def open_hall(config: HallConfig, clock: Clock | None = None) -> Hall:
+async def open_hall(config: HallConfig, clock: Clock | None = None,
+                    on_batch: Callable[[int, float], None] | None = None) -> Hall:
     """Upgrades the database in place, loads the key, starts the write path."""
     hall_id, epoch = await asyncio.to_thread(_prepare_database, config)
     key = DataKey.from_file(config.secrets_dir / DATA_KEY_FILE)
@@ -124,7 +125,7 @@ async def open_hall(config: HallConfig, clock: Clock | None = None) -> Hall:
                                     (clock or Clock()).now())
     storage = config.storage
     writer = WritePath(engines.writer_engine(config.database_path, storage.busy_timeout_ms),
-                       storage.max_batch)
+                       storage.max_batch, on_batch)
     await writer.start()
     security = config.security
     hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="pin-hash")

@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hallserver import __version__
-from hallserver.views import health, join, staff, student
+from hallserver.views import admin, health, join, staff, student
 from hallserver.views.assets import exam_asset
 from hallserver.views.schemas import (
     CompleteRequest, ExtendRequest, LoginRequest, PageReport, SaveRequest, StaffLoginRequest,
@@ -166,9 +166,30 @@ STAFF_ROUTES: tuple[Route, ...] = (
           staff="invigilator"),
 )
 
+ADMIN_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/admin/analytics", admin.analytics_view,
+          "Sessions by state, saves per minute, save latency, failed saves, offline periods, "
+          "completion times.", errors=_STAFF_ERRORS, staff="admin"),
+    Route("GET", "/admin/storage", admin.storage_view,
+          "Database and WAL size, the log, sessions by age, the retention policy.",
+          errors=_STAFF_ERRORS, staff="admin"),
+    Route("POST", "/admin/backup", admin.backup_view,
+          "A consistent online backup of the database, integrity-checked.",
+          errors=_STAFF_ERRORS, staff="admin"),
+    Route("GET", "/admin/performance", admin.performance_view,
+          "Request rates and latencies, write batches, event-loop lag, memory, disk free.",
+          errors=_STAFF_ERRORS, staff="admin"),
+    Route("GET", "/admin/candidates/{registration_number}", admin.inspector_view,
+          "A candidate's sessions and whole history, decrypted, with the hash chain checked.",
+          errors={**_STAFF_ERRORS, 404: "no such candidate"}, staff="admin"),
+)
+
 ALL_ROUTES: tuple[Route, ...] = (
     *ROUTES,
     *STAFF_ROUTES,
+    *ADMIN_ROUTES,
+    Route("GET", "/metrics", admin.metrics_view,
+          "The hall's figures in the Prometheus text format (numbers only)."),
     Route("GET", "/api/openapi.json", openapi, "This document."),
     Route("GET", "/join", join.join_page,
           "A printable page: the hall's address, its QR code and certificate fingerprint."),
