@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -88,20 +88,35 @@ class Batch:
             mapping[key] = previous
 
     def flush(self, connection: Connection) -> None:
-        """Writes what is staged: other statements, inserts table by table, then updates."""
+        """Writes what is staged: other statements, inserts table by table, then updates.
+
+        Rows go to the driver as plain tuples in one executemany per statement: on the save path
+        SQLAlchemy's per-row parameter handling cost more than SQLite's work.
+        """
         for statement in self.statements:
             connection.execute(statement)
         for table, rows in self.inserts.items():
-            if rows:
-                connection.execute(table.insert(), rows)
-        grouped: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
+            for columns, values in _by_columns(rows).items():
+                names = ", ".join(columns)
+                marks = ", ".join("?" for _ in columns)
+                connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+                                           values)
+        grouped: dict[tuple[Table, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         for (table, key), values in self.updates.items():
             columns = tuple(sorted(values))
-            grouped.setdefault((table, columns), []).append({"_key": key, **values})
+            grouped.setdefault((table, columns), []).append(
+                (*(values[c] for c in columns), key))
         for (table, columns), rows in grouped.items():
-            statement = (update(table).where(table.c.id == bindparam("_key"))
-                         .values({c: bindparam(c) for c in columns}))
-            connection.execute(statement, rows)
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            connection.exec_driver_sql(f"UPDATE {table.name} SET {assignments} WHERE id = ?", rows)
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[tuple[Any, ...]]]:
+    grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        columns = tuple(row)
+        grouped.setdefault(columns, []).append(tuple(row.values()))
+    return grouped
 
 
 _MISSING = object()

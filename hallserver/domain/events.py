@@ -9,11 +9,11 @@ with (hall id, epoch, seq) as associated data. The live view, syncd, audit and a
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -27,9 +27,12 @@ PURGED_SEQ, PURGED_HASH = "purged_through_seq", "purged_through_hash"  # rows of
 
 
 def canonical(body: dict[str, Any]) -> bytes:
-    """The one byte form of a body: sorted keys, no spaces, UTF-8."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    """The byte form a body is stored and hashed in: JSON, sorted keys, no spaces, UTF-8.
+
+    The chain is checked over these stored bytes, never over a re-serialisation, so a reader
+    needs no serializer of its own to verify it.
+    """
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 
 
 def chain_hash(prev_hash: bytes, seq: int, body: bytes) -> bytes:
@@ -54,6 +57,7 @@ class Event:
     body: dict[str, Any]
     prev_hash: bytes
     hash: bytes
+    plain: bytes = b""   # the body exactly as stored and hashed
 
 
 class EventLog:
@@ -98,7 +102,7 @@ def read_events(connection: Connection, key: DataKey, hall_id: str, after: int =
     for row in connection.execute(query):
         plain = key.open(row.body, associated_data(hall_id, row.epoch, row.seq))
         yield Event(row.seq, row.epoch, row.kind, row.session_id, row.occurred_at,
-                    json.loads(plain), row.prev_hash, row.hash)
+                    orjson.loads(plain), row.prev_hash, row.hash, plain)
 
 
 def purge_checkpoint(connection: Connection) -> tuple[int, bytes]:
@@ -120,7 +124,7 @@ def verify_chain(connection: Connection, key: DataKey, hall_id: str) -> int:
             raise ChainBroken(f"gap: expected event {expected_seq}, found {event.seq}")
         if event.prev_hash != prev_hash:
             raise ChainBroken(f"event {event.seq} does not link to event {event.seq - 1}")
-        if chain_hash(prev_hash, event.seq, canonical(event.body)) != event.hash:
+        if chain_hash(prev_hash, event.seq, event.plain) != event.hash:
             raise ChainBroken(f"event {event.seq} was changed after it was written")
         expected_seq, prev_hash = event.seq + 1, event.hash
     return expected_seq - 1 - purged_seq

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,12 @@ class FeedItem:
 
     number: int
     kind: str
-    data: dict[str, Any]
+    content: dict[str, Any] | Callable[[], dict[str, Any]]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The change as JSON-ready data (made now, if it was published as a callable)."""
+        return self.content() if callable(self.content) else self.content
 
 
 class LiveFeed:
@@ -39,7 +45,7 @@ class LiveFeed:
         """The id of the newest item (or of none yet)."""
         return f"{self.boot}-{self._next - 1}"
 
-    def publish(self, kind: str, data: dict[str, Any]) -> None:
+    def publish(self, kind: str, data: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
         """Adds an item and wakes every waiting console."""
         self._items.append(FeedItem(self._next, kind, data))
         self._next += 1

@@ -64,9 +64,10 @@ class Hall:
         self.book = SessionBook(self.key, self._publish_session)
 
     def _publish_session(self, live: LiveSession) -> None:
-        row = roster_row(live, self.names.get(live.candidate_id, ""),
-                         self.seats.get(live.lease_device or ""), self.clock.now())
-        self.feed.publish("candidate", row)
+        # The row is made when a console reads it: with no console open, a save costs nothing.
+        self.feed.publish("candidate", lambda: roster_row(
+            live, self.names.get(live.candidate_id, ""), self.seats.get(live.lease_device or ""),
+            self.clock.now()))
 
     def publish_alert(self, alert: Alert) -> None:
         """Sends a raised or acknowledged alert to the consoles."""

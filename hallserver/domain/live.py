@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -67,8 +68,9 @@ class LiveSession:
         return max(0, int(self.deadline - self.exam_clock(now) + 0.999))
 
     def evolve(self, **changes: Any) -> LiveSession:
-        """A changed copy; its SessionData is its own."""
-        changes.setdefault("data", self.data.copy())
+        """A changed copy; its SessionData is its own unless one is given."""
+        if "data" not in changes:
+            changes["data"] = self.data.copy()
         return dataclasses.replace(self, **changes)
 
 
@@ -83,13 +85,13 @@ def result_aad(record_id: int) -> bytes:
 
 
 def seal_json(key: DataKey, value: Any, associated: bytes) -> bytes:
-    """JSON, sealed."""
-    return key.seal(json.dumps(value, separators=(",", ":")).encode(), associated)
+    """JSON, sealed (orjson: this runs on every save)."""
+    return key.seal(orjson.dumps(value), associated)
 
 
 def open_json(key: DataKey, sealed: bytes, associated: bytes) -> Any:
     """The inverse of seal_json."""
-    return json.loads(key.open(sealed, associated))
+    return orjson.loads(key.open(sealed, associated))
 
 
 _SELECT = (
