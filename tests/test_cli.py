@@ -212,9 +212,15 @@ async def test_a_tls_hall_serves_https_that_verifies_against_its_ca(tmp_path):
 
         registration, _, pin = candidate_rows(1)[0]
         async with served.client() as client:
-            await log_in(client, registration, pin)
+            async with client.post("/student/login", json={"registration_number": registration,
+                                                           "pin": pin}) as response:
+                cookie = response.cookies["examhall_candidate"]
+                assert cookie["secure"] is True and cookie["httponly"] is True  # HTTPS only
+                assert cookie["samesite"] == "Strict"
             async with client.get(PAPER) as response:
                 assert response.status == 200 and len((await response.json())["questions"]) == 20
+            async with client.get("/healthz") as response:
+                assert response.headers["Strict-Transport-Security"].startswith("max-age=")
         served.stop()
 
 
