@@ -50,9 +50,11 @@ GOOD = "registration_number,name,pin\r\nC1,Ada Lovelace,1111\r\nC2,Bruno Ganz,22
     pytest.param(b'registration_number,name,pin\nC1,"Ada\nLovelace",1111\nC2,"Bruno",22 22\n',
                  "candidates.csv line 4: the PIN has a space in it", id="line numbers past a quoted newline"),
     pytest.param(b"registration_number,name,pin\n", "has no candidates under its header", id="empty"),
-    pytest.param(b"registration_number,name,pin\nC1,Ada,1111\nC2,Bruno,2222\n" * 1 +
-                 b"".join(b"C%d,Name %d,%d\n" % (n, n, 1000 + n) for n in range(3, 500)) + b"C499,Again,1\n",
-                 "candidates.csv line 501: registration number C499 is also on line 500", id="late in a long file"),
+    pytest.param(b"registration_number,name,pin\nC1,Ada,1111\nC2,Bruno,2222\n"
+                 + b"".join(b"C%d,Name %d,%d\n" % (n, n, 1000 + n) for n in range(3, 500))
+                 + b"C499,Again,1\n",
+                 "candidates.csv line 501: registration number C499 is also on line 500",
+                 id="late in a long file"),
 ])
 def test_a_bad_line_is_named_and_nothing_is_imported(hall, tmp_path, data, expected):
     result = _import(hall, tmp_path, data)

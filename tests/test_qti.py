@@ -298,7 +298,7 @@ async def test_a_package_with_images_is_served_to_its_candidates_only(tmp_path, 
     sources = [part.split('"')[0] for part in json.dumps(question["options_html"]).split('src=\\"')[1:]]
     sources = [s.rstrip("\\") for s in sources]
     assert len(sources) == 2 and all(s.startswith("/exam-assets/FLAGS/") for s in sources)
-    for source, image in zip(sources, images):
+    for source, image in zip(sources, images, strict=True):
         answer = await client.get(source)
         assert answer.status == 200 and answer.content_type == "image/png"
         assert await answer.read() == image

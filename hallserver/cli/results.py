@@ -40,12 +40,12 @@ def results_export(fmt: str, output: Path | None, exam_id: str | None, config_pa
     question's response, outcome and marks (CSV), or all of it with a summary per exam (JSON)."""
     config = hall_config(config_path)
     try:
-        with open_database(config).connect() as connection:
-            with progress(count_completed(connection, exam_id), "reading results") as bar:
-                rows = []
-                for row in completed_results(connection, data_key(config), exam_id):
-                    rows.append(row)
-                    bar.update(1)
+        with open_database(config).connect() as connection, \
+                progress(count_completed(connection, exam_id), "reading results") as bar:
+            rows = []
+            for row in completed_results(connection, data_key(config), exam_id):
+                rows.append(row)
+                bar.update(1)
     except HallError as err:
         raise failure(err) from err
     handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
@@ -121,9 +121,9 @@ def results_rescore(exam_id: str, config_path: str | None) -> None:
     `hall exam import --correct-key`). Answers stay as submitted; each change is logged."""
     config = hall_config(config_path)
     try:
-        with open_database(config).begin() as connection:
-            with progress(count_completed(connection, exam_id), "rescoring") as bar:
-                done = rescore(connection, data_key(config), exam_id, time.time(), bar.update)
+        with open_database(config).begin() as connection, \
+                progress(count_completed(connection, exam_id), "rescoring") as bar:
+            done = rescore(connection, data_key(config), exam_id, time.time(), bar.update)
     except HallError as err:
         raise failure(err) from err
     for change in done.changed:

@@ -44,8 +44,8 @@ class Question:
 
     def same_paper(self, other: Question) -> bool:
         """True when a candidate would see the same question (only the key may differ)."""
-        return (self.id, self.kind, self.text, self.options, self.fixed_options) == (
-            other.id, other.kind, other.text, other.options, other.fixed_options)
+        seen = ("id", "kind", "text", "html", "options", "options_html", "fixed_options")
+        return all(getattr(self, name) == getattr(other, name) for name in seen)
 
 
 @dataclass(frozen=True)

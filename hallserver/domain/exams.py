@@ -103,10 +103,10 @@ def correct_key(connection: Connection, exam: Any) -> tuple[int, list[str]]:
     content = _content(exam)
     stored = load_exam(connection, content.id)
     if [q.id for q in stored.questions] != [q.id for q in content.questions] or not all(
-            old.same_paper(new) for old, new in zip(stored.questions, content.questions)):
+            old.same_paper(new) for old, new in zip(stored.questions, content.questions, strict=True)):
         raise Conflict(f"The file changes the questions of exam {content.id}, not only its key; "
                        "an exam already sat cannot be changed.")
-    changed = [new.id for old, new in zip(stored.questions, content.questions)
+    changed = [new.id for old, new in zip(stored.questions, content.questions, strict=True)
                if (old.answer, old.scoring, old.max_score) != (new.answer, new.scoring, new.max_score)]
     for position, question in enumerate(content.questions):
         if question.id in changed:
@@ -176,7 +176,7 @@ def paper_for(exam: Exam, order: dict[str, Any]) -> dict[str, Any]:
             "questions": [_paper_question(q, keys) for q, keys in in_order(exam, order)]}
 
 
-def _shape_error(exam: Exam, question: Question, answer: Any) -> str | None:
+def _shape_error(question: Question, answer: Any) -> str | None:
     qid = question.id
     if question.kind == "text":
         if not isinstance(answer, str):
@@ -207,7 +207,7 @@ def check_answers(exam: Exam, answers: dict[str, Any]) -> None:
         if question is None:
             raise Invalid(f"Exam {exam.id} has no question {question_id!r}.",
                           field=f"answers.{question_id}")
-        problem = None if answer is None else _shape_error(exam, question, answer)
+        problem = None if answer is None else _shape_error(question, answer)
         if problem:
             raise Invalid(problem, field=f"answers.{question_id}")
 

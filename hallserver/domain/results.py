@@ -63,7 +63,9 @@ def completed_results(connection: Connection, key: DataKey,
     for row in connection.execute(query).all():
         live = read_session(connection, key, row.candidate_id, row.exam_id)
         assert live is not None and live.result is not None
-        exam = loaded.get(row.exam_id) or loaded.setdefault(row.exam_id, load_exam(connection, row.exam_id))
+        if row.exam_id not in loaded:
+            loaded[row.exam_id] = load_exam(connection, row.exam_id)
+        exam = loaded[row.exam_id]
         name = connection.execute(select(candidates.c.name).where(
             candidates.c.id == row.candidate_id)).scalar_one()
         yield {"exam_id": live.exam_id, "registration_number": live.registration_number,

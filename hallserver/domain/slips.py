@@ -113,15 +113,18 @@ class _Pdf:
             self.sans, self.mono = "helvetica", "courier"
 
     def text(self, value: str) -> str:
+        """Text the fonts can draw."""
         return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
 
     def line(self, x: float, y: float, width: float, value: str, font: str, style: str,
              size: float) -> None:
+        """One line of text at (x, y)."""
         self.pdf.set_font(font, style if font == self.sans else "", size)
         self.pdf.set_xy(x, y)
         self.pdf.cell(width, size * 0.45, self.text(value))
 
     def slip(self, slip: Slip, sheet: SlipSheet, x: float, y: float) -> None:
+        """One slip, with its cut line, its top left corner at (x, y)."""
         width, height = 95.0, 55.0
         self.pdf.set_draw_color(136)
         self.pdf.set_dash_pattern(dash=1.5, gap=1.5)

@@ -64,6 +64,7 @@ class _Renderer:
         self.direction: str | None = None  # dir="rtl" around an interaction goes with its options
 
     def children(self, element: Element) -> str:
+        """The HTML of an element's content (text, children, their tails)."""
         parts = [html.escape(element.text or "", quote=False)]
         for sub in element:
             parts.append(self.element(sub))
@@ -71,6 +72,7 @@ class _Renderer:
         return "".join(parts)
 
     def element(self, element: Element) -> str:
+        """The HTML of one element: kept, unwrapped, dropped, or taken as an interaction."""
         namespace, name = split(element.tag)
         if namespace == MATHML:
             return self._tag(name, element) if name in MATHML_TAGS else self.children(element)

@@ -62,6 +62,7 @@ class _State:
         self.outcomes = {name: self.default(name) for name in self.declared["outcomes"]}
 
     def default(self, name: str) -> Any:
+        """A variable's declared default (numeric outcomes without one start at 0)."""
         declaration = self.declared["outcomes"].get(name) or self.declared["responses"].get(name)
         if declaration is None:
             raise ScoringError(f"no variable {name}")
@@ -73,6 +74,7 @@ class _State:
         return value
 
     def variable(self, name: str) -> Any:
+        """A response's or an outcome's current value."""
         if name in self.declared["responses"]:
             return self.responses.get(name)
         if name in self.outcomes:

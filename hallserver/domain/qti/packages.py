@@ -84,6 +84,7 @@ class _Reader:
         return resolve_image
 
     def add_item(self, name: str | None, question_id: str | None, fixed: bool = False) -> None:
+        """Reads one item file: a question, or a refusal with its reason."""
         data = self.source.read(name) if name else None
         if data is None:
             self.refused.append(Refusal(question_id or "?", name or "?", "the file is not there"))
@@ -106,9 +107,9 @@ class _Reader:
         missing: list[tuple[str, str]] = []
         question, warnings = read_item(root, question_id, self.resolver(name, missing))
         if len(set(question.options_html.values())) < len(question.options_html):
+            lacking = ", ".join(src for src, _ in missing)
             raise Unsupported("its choices cannot be told apart" + (
-                f" without their images, which are not in the package ({', '.join(src for src, _ in missing)})"
-                if missing else ""))
+                f" without their images, which are not in the package ({lacking})" if missing else ""))
         if fixed:
             question = replace(question, fixed=True)
         self.questions.append(question)
@@ -117,6 +118,7 @@ class _Reader:
         self.warnings.extend(warnings)
 
     def result(self, title: str, duration: int | None, shuffle: bool, source: str) -> ExamImport:
+        """The exam read so far, with the images its questions show."""
         shown = "".join(q.html + "".join(q.options_html.values()) for q in self.questions)
         used = {a.name: a for a in self.assets.values() if asset_url(self.exam_id, a.name) in shown}
         content = ExamContent(id=self.exam_id, title=title[:200] or self.exam_id,
