@@ -39,6 +39,14 @@ async def _index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(WEBUI / "index.html")
 
 
+async def _folder_index(request: web.Request) -> web.StreamResponse:
+    """/ui/staff/ and the like open the folder's index.html (static routes list no folders)."""
+    folder = request.match_info["folder"]
+    if not (WEBUI / folder / "index.html").is_file():
+        raise web.HTTPNotFound()
+    raise web.HTTPFound(f"/ui/{folder}/index.html")
+
+
 def create_app(config: HallConfig, clock: Clock | None = None) -> web.Application:
     """The hall's web application; resources open in its cleanup contexts, in order."""
     metrics = HallMetrics(config.database_path)
@@ -58,6 +66,8 @@ def create_app(config: HallConfig, clock: Clock | None = None) -> web.Applicatio
                             lan_presence])
     add_routes(app)
     app.router.add_get("/", _index)
+    app.router.add_get("/ui/{folder:[a-z]+}/", _folder_index)
+    app.router.add_get("/ui/{folder:[a-z]+}", _folder_index)
     if WEBUI.is_dir():
         app.router.add_static("/ui/", WEBUI, follow_symlinks=False)
     return app

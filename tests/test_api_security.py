@@ -92,9 +92,17 @@ async def test_security_headers_on_pages_and_errors(hall_client):
 async def test_openapi_describes_every_route(hall_client):
     document = await (await hall_client.get("/api/openapi.json")).json()
     registered = {(r.method, r.resource.canonical) for r in hall_client.server.app.router.routes()
-                  if r.method != "HEAD" and r.resource.canonical not in ("/", "/ui")}
+                  if r.method != "HEAD" and not r.resource.canonical.startswith("/ui")
+                  and r.resource.canonical != "/"}
     described = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
     assert registered == described
     save = document["components"]["schemas"]["SaveRequest"]
     assert {"answers", "device_seq", "base_revision"} <= set(save["properties"])
     assert "answer" not in json.dumps(EXAM["questions"][0]["options"])
+
+
+async def test_a_page_folder_opens_its_index(hall_client):
+    response = await hall_client.get("/ui/staff/", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/ui/staff/index.html"
+    assert (await hall_client.get("/ui/staff/")).status == 200
+    assert (await hall_client.get("/ui/nothing/")).status == 404

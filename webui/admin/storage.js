@@ -1,0 +1,79 @@
+// Storage: what the database holds (GET /admin/storage), and an online backup on demand
+// (POST /admin/backup: the hall copies the live database and checks the copy's integrity).
+
+import { errorText, getJson, postJson } from "../staff/staff-api.js";
+import { formatBytes, formatCount, formatDateTime, statusLabel } from "../staff/format.js";
+import { barChart } from "./charts.js";
+import { fill, startAdminPage, statCard } from "./admin-page.js";
+
+const $ = (id) => document.getElementById(id);
+
+function fact(term, value) {
+  const dt = document.createElement("dt");
+  dt.textContent = term;
+  const dd = document.createElement("dd");
+  dd.textContent = value;
+  return [dt, dd];
+}
+
+function logFacts(held) {
+  return [
+    ...fact("Events in the log", formatCount(held.events)),
+    ...fact("First event", formatDateTime(held.first_event_at)),
+    ...fact("Last event", formatDateTime(held.last_event_at)),
+    ...fact("Purged through event", held.purged_through_seq ? `#${held.purged_through_seq}` : "none purged"),
+    ...fact("The central holds up to", held.central_high_water_mark === null
+      ? "not known yet (syncd has not reported)" : `event #${held.central_high_water_mark}`),
+    ...fact("Retention", `${held.retention_days} days`),
+  ];
+}
+
+async function load() {
+  const held = await getJson("/admin/storage");
+  fill("storage-stats",
+       statCard("Database", formatBytes(held.database_bytes)),
+       statCard("Write-ahead log", formatBytes(held.wal_bytes)),
+       statCard("Events", formatCount(held.events)),
+       statCard("Retention", `${held.retention_days} days`));
+  fill("log-facts", ...logFacts(held));
+  const ages = Object.entries(held.sessions_by_age).map(([label, value]) => ({ label, value }));
+  fill("age-chart", barChart({ title: "Sessions by age (since they started)",
+                               description: ages.map((a) => `${a.label}: ${a.value}`).join(", "),
+                               data: ages, format: formatCount, unit: "Sessions" }));
+  const states = Object.entries(held.sessions_by_state).map(([state, value]) => ({ label: statusLabel(state), value }));
+  fill("storage-state-chart", barChart({ title: "Sessions by state",
+                                         description: states.map((s) => `${s.label}: ${s.value}`).join(", "),
+                                         data: states, format: formatCount, unit: "Sessions" }));
+}
+
+function showBackup(made) {
+  const ok = made.integrity_check === "ok";
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  badge.dataset.state = ok ? "ok" : "bad";
+  badge.textContent = ok ? "Integrity check: ok" : `Integrity check: ${made.integrity_check}`;
+  const text = document.createElement("p");
+  text.textContent = `Backup written to ${made.file} (${formatBytes(made.bytes)}), by ${made.by}.`;
+  fill("backup-result", badge, text);
+}
+
+async function backUp() {
+  const button = $("backup");
+  button.disabled = true;
+  button.textContent = "Backing up…";
+  try {
+    showBackup(await postJson("/admin/backup"));
+    await load();
+  } catch (err) {
+    const error = document.createElement("p");
+    error.className = "notice bad";
+    error.textContent = errorText(err);
+    fill("backup-result", error);
+  } finally {
+    button.disabled = false;
+    button.textContent = "Make a backup now";
+  }
+}
+
+$("backup").addEventListener("click", backUp);
+startAdminPage(load);

@@ -1,0 +1,190 @@
+// What an invigilator does to one candidate: extra time, pause and resume their clock, approve a
+// move to a spare PC, submit now. A row's Actions button opens the candidate's dialog (their
+// facts, and only the actions their state allows); each action is then confirmed (see
+// confirm-dialog.js) and sent; the hall logs it with the invigilator's name.
+
+import { closeModal, openModal } from "../shared/dialog.js";
+import { formatClock, formatSpan, formatTimeOfDay, statusLabel } from "../staff/format.js";
+import { postJson } from "../staff/staff-api.js";
+import { confirmAction } from "./confirm-dialog.js";
+import { shownState, sinceLastSave, timeLeft } from "./roster-model.js";
+
+const $ = (id) => document.getElementById(id);
+const MAX_MINUTES = 600;
+
+function actionPath(row, action) {
+  return `/staff/candidates/${encodeURIComponent(row.registration_number)}/exams/` +
+    `${encodeURIComponent(row.exam_id)}/${action}`;
+}
+
+/** Which actions `row`'s state allows, and a note on why others are missing. */
+export function allowedActions(row) {
+  if (row.status === "assigned") {
+    return { actions: [], note: "This candidate has not opened the exam yet; their clock has not started." };
+  }
+  if (row.status === "completed") return { actions: [], note: "This exam is submitted: nothing can change it now." };
+  const actions = ["extend", "force-submit"];
+  let note = "";
+  if (!row.paused) actions.push("pause");
+  else if (row.pause_kind === "candidate") actions.push("resume");
+  else note = "The whole hall is paused: this clock starts again when the hall resumes.";
+  if (row.move_requested) actions.push("approve-move");
+  return { actions, note };
+}
+
+function fact(list, term, value) {
+  const dt = document.createElement("dt");
+  dt.textContent = term;
+  const dd = document.createElement("dd");
+  dd.textContent = value;
+  list.append(dt, dd);
+}
+
+export class CandidateActions {
+  /** onStatus(text, isError): where the outcome of an action is said. */
+  constructor({ model, clock, onStatus }) {
+    Object.assign(this, { model, clock, onStatus });
+    this.dialog = $("candidate-dialog");
+    this.key = null;
+    this.dialog.addEventListener("click", (event) => this._chosen(event));
+  }
+
+  /** Opens the dialog of the row `key`; then confirms and runs the action chosen in it. */
+  async open(key) {
+    const row = this.model.row(key);
+    if (!row) return;
+    this.key = key;
+    $("extend-error").hidden = true;
+    $("extend-reason").value = "";
+    this.refresh(key);
+    // Extra time is the most common action: the minutes are ready to type when it is allowed.
+    const first = $("extend-group").hidden
+      ? this.dialog.querySelector("[data-action]:not([hidden])") ?? this.dialog.querySelector("[data-close]")
+      : $("extend-minutes");
+    const choice = await openModal(this.dialog, { initialFocus: first });
+    this.key = null;
+    if (ACTIONS[choice]) await this.run(choice, this.model.row(key));
+  }
+
+  /** The open dialog follows its row: a candidate may submit while it is open. */
+  refresh(key) {
+    if (key !== this.key) return;
+    const row = this.model.row(key);
+    const now = this.clock.now();
+    $("candidate-title").textContent = `${row.registration_number} · ${row.name ?? ""}`;
+    $("inspect-link").href = `/ui/admin/inspector.html?candidate=${encodeURIComponent(row.registration_number)}`;
+    const facts = $("candidate-facts");
+    facts.replaceChildren();
+    const state = shownState(row);
+    fact(facts, "Exam", row.exam_id);
+    fact(facts, "Status", state === "paused" ? `Paused (${row.pause_kind === "hall" ? "the hall" : "this candidate"})` : statusLabel(row.status));
+    fact(facts, "Time left", row.status === "in_progress" ? formatClock(timeLeft(row, now)) : "—");
+    fact(facts, "Deadline", row.deadline ? formatTimeOfDay(row.deadline) : "—");
+    fact(facts, "Answered", row.status === "assigned" ? "—" : String(row.answered));
+    const quiet = sinceLastSave(row, now);
+    fact(facts, "Last save", quiet === null ? "—" : `${formatSpan(quiet)} ago`);
+    fact(facts, "Seat", row.seat || "—");
+    const { actions, note } = allowedActions(row);
+    for (const control of this.dialog.querySelectorAll("[data-action]")) {
+      control.hidden = !actions.includes(control.dataset.action);
+    }
+    $("extend-group").hidden = !actions.includes("extend");
+    for (const group of this.dialog.querySelectorAll(".action-group")) {
+      group.hidden = !group.querySelector("[data-action]:not([hidden])");
+    }
+    $("candidate-note").textContent = note;
+    $("candidate-note").hidden = !note;
+  }
+
+  _chosen(event) {
+    const control = event.target.closest("[data-action]");
+    if (!control || this.key === null) return;
+    if (control.dataset.action === "extend" && !this._extension()) return;
+    closeModal(this.dialog, control.dataset.action);
+  }
+
+  /** The extension typed in the dialog, or null (and a message) when it will not do. */
+  _extension() {
+    const minutes = Number($("extend-minutes").value);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES) {
+      $("extend-error").textContent = `Extra time is a whole number of minutes, 1 to ${MAX_MINUTES}.`;
+      $("extend-error").hidden = false;
+      $("extend-minutes").focus();
+      return null;
+    }
+    return { minutes, reason: $("extend-reason").value.trim() };
+  }
+
+  /** Confirms `action` on `row`, runs it, and says how it went. */
+  async run(action, row) {
+    const plan = ACTIONS[action](row, this);
+    const { done, result } = await confirmAction({ ...plan, run: () => postJson(actionPath(row, action), plan.body ?? {}) });
+    if (!done) return;
+    this.model.updateRow(result);
+    this.onStatus(plan.said(result));
+  }
+
+  /** Approves the move an alert asks for (from the alerts panel). */
+  approveMove(registrationNumber, examId) {
+    const row = this.model.row(`${registrationNumber}/${examId}`);
+    if (row) return this.run("approve-move", row);
+    return undefined;
+  }
+}
+
+function who(row) {
+  return `${row.registration_number} (${row.name ?? "no name"})`;
+}
+
+// Each action: what the confirmation says, what is sent, what is said once done.
+const ACTIONS = {
+  extend(row, actions) {
+    const { minutes, reason } = actions._extension();
+    const from = formatTimeOfDay(row.deadline);
+    const to = formatTimeOfDay(Date.parse(row.deadline) + minutes * 60000);
+    return {
+      title: `Give ${row.registration_number} ${minutes} more minute${minutes === 1 ? "" : "s"}?`,
+      text: `${who(row)}: the deadline moves from ${from} to ${to}.` + (reason ? ` Reason: ${reason}.` : ""),
+      confirmLabel: `Give ${minutes} minute${minutes === 1 ? "" : "s"}`,
+      body: { minutes, reason },
+      said: (done) => `${row.registration_number}: ${minutes} minute${minutes === 1 ? "" : "s"} added; the deadline is now ${formatTimeOfDay(done.deadline)}.`,
+    };
+  },
+  pause(row, actions) {
+    const left = formatClock(timeLeft(row, actions.clock.now()));
+    return {
+      title: `Pause ${row.registration_number}'s clock?`,
+      text: `${who(row)}: their time stops at about ${left} left until you resume it. Their answers are still saved.`,
+      confirmLabel: "Pause this clock",
+      said: (done) => `${row.registration_number}'s clock is paused at ${formatClock(done.time_remaining)} left.`,
+    };
+  },
+  resume(row) {
+    return {
+      title: `Resume ${row.registration_number}'s clock?`,
+      text: `${who(row)}: their time runs again from ${formatClock(row.time_remaining)}; the deadline moves later by the time it was paused.`,
+      confirmLabel: "Resume this clock",
+      said: (done) => `${row.registration_number}'s clock runs again; the deadline is now ${formatTimeOfDay(done.deadline)}.`,
+    };
+  },
+  "approve-move"(row, actions) {
+    const request = [...actions.model.alerts.values()].find((alert) => alert.kind === "move_requested"
+      && alert.registration_number === row.registration_number && alert.exam_id === row.exam_id);
+    const seat = request?.detail?.to_seat;
+    return {
+      title: `Move ${row.registration_number} to the spare PC?`,
+      text: `${who(row)}: the exam continues on the PC that asked for it${seat ? ` (${seat})` : ""}. Saves from the old PC are refused from now on, and kept for review.`,
+      confirmLabel: "Approve the move",
+      said: () => `${row.registration_number} now continues on the spare PC.`,
+    };
+  },
+  "force-submit"(row) {
+    return {
+      title: `Submit ${row.registration_number}'s exam now?`,
+      text: `${who(row)}: the exam is submitted with what is saved (${row.answered} answered). The candidate cannot change anything afterwards. This cannot be undone.`,
+      confirmLabel: "Submit the exam now",
+      danger: true,
+      said: () => `${row.registration_number}'s exam is submitted.`,
+    };
+  },
+};

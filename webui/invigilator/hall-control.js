@@ -1,0 +1,76 @@
+// The whole hall's clock: pausing it is for a power cut or an evacuation, so the control is big,
+// says what state the hall is in, and asks before it acts. While the hall is paused the panel
+// says for how long; resuming moves every deadline later by that much (the hall does the sums).
+
+import { formatSpan, formatTimeOfDay } from "../staff/format.js";
+import { postJson } from "../staff/staff-api.js";
+import { confirmAction } from "./confirm-dialog.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class HallControl {
+  /** onStatus(text): where the outcome is said. */
+  constructor({ model, clock, onStatus }) {
+    Object.assign(this, { model, clock, onStatus });
+    this.panel = $("hall-control");
+    this.button = $("hall-toggle");
+    this.button.addEventListener("click", () => this.toggle());
+  }
+
+  /** The hall's state changed (or was first learnt). */
+  render() {
+    const { paused } = this.model.hall;
+    this.panel.dataset.paused = String(Boolean(paused));
+    $("hall-state-title").textContent = paused ? "Hall paused" : "Hall running";
+    this.button.textContent = paused ? "Resume the hall…" : "Pause the whole hall…";
+    this.button.classList.toggle("danger", !paused);
+    this.button.classList.toggle("primary", Boolean(paused));
+    this.button.disabled = false;
+    this.tick();
+  }
+
+  /** Once a second while paused: how long it has been. */
+  tick() {
+    const { paused, paused_since: since } = this.model.hall;
+    const text = paused
+      ? `Paused since ${formatTimeOfDay(since)} (${this._pausedFor()}). Every clock is stopped; answers are still saved.`
+      : "Every candidate's clock is running.";
+    if ($("hall-state-text").textContent !== text) $("hall-state-text").textContent = text;
+  }
+
+  _pausedFor() {
+    const since = Date.parse(this.model.hall.paused_since);
+    return Number.isNaN(since) ? "just now" : formatSpan((this.clock.now() - since) / 1000);
+  }
+
+  async toggle() {
+    if (this.model.hall.paused) await this._resume();
+    else await this._pause();
+  }
+
+  async _pause() {
+    const { done, result } = await confirmAction({
+      title: "Pause the whole hall?",
+      text: "Every candidate's clock stops now: use this for a power cut or an evacuation. " +
+        "Answers are still saved. When you resume, every deadline moves later by the length of the pause.",
+      confirmLabel: "Pause the hall",
+      danger: true,
+      run: () => postJson("/staff/hall/pause"),
+    });
+    if (!done) return;
+    this.model.updateHall({ paused: true, paused_since: result.since });
+    this.onStatus(`Hall paused at ${formatTimeOfDay(result.since)}: ${result.sessions} clock${result.sessions === 1 ? "" : "s"} stopped.`);
+  }
+
+  async _resume() {
+    const { done, result } = await confirmAction({
+      title: "Resume the hall?",
+      text: `Every clock the hall's pause stopped starts again; each deadline moves later by the pause (${this._pausedFor()} so far).`,
+      confirmLabel: "Resume the hall",
+      run: () => postJson("/staff/hall/resume"),
+    });
+    if (!done) return;
+    this.model.updateHall({ paused: false, paused_since: null });
+    this.onStatus(`Hall resumed after ${formatSpan(result.paused_seconds)}: ${result.sessions} deadline${result.sessions === 1 ? "" : "s"} moved later.`);
+  }
+}
