@@ -13,5 +13,18 @@ echo "==> installing examhall and its test dependencies"
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 
+# The browser tests drive Debian's Chromium (never a browser Playwright would download).
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> installing Debian's chromium for the browser tests"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq chromium >/dev/null
+    else
+        echo "==> /usr/bin/chromium is missing (install it as root: apt-get install chromium);" \
+             "the browser tests will be skipped"
+    fi
+fi
+
 echo "==> running the tests"
 exec .venv/bin/python -m pytest "$@"

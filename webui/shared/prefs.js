@@ -1,0 +1,92 @@
+// Display preferences: text size and high contrast, chosen by the candidate, kept on this PC.
+// They are not exam data, but they are cleared with the journal after a submission anyway (see
+// clearPrefs), so the next candidate starts from the hall's defaults.
+
+const STORE_KEY = "examhall-prefs";
+const SIZES = [
+  { id: "normal", label: "Normal text", className: "" },
+  { id: "large", label: "Large text", className: "text-large" },
+  { id: "larger", label: "Larger text", className: "text-larger" },
+];
+
+function readPrefs() {
+  try {
+    return { size: "normal", contrast: false, ...JSON.parse(localStorage.getItem(STORE_KEY) || "{}") };
+  } catch {
+    return { size: "normal", contrast: false };
+  }
+}
+
+function writePrefs(prefs) {
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(prefs));
+  } catch {
+    // Storage may be full or blocked; the switch still works for this page.
+  }
+}
+
+function applyPrefs(prefs) {
+  const root = document.documentElement;
+  for (const size of SIZES) {
+    if (size.className) root.classList.toggle(size.className, size.id === prefs.size);
+  }
+  root.classList.toggle("contrast", Boolean(prefs.contrast));
+}
+
+function button(text, label, className) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = text;
+  element.className = className;
+  element.setAttribute("aria-label", label);
+  return element;
+}
+
+function sizeGroup(prefs, refresh) {
+  const group = document.createElement("div");
+  group.className = "group";
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-label", "Text size");
+  const caption = document.createElement("span");
+  caption.textContent = "Text size";
+  caption.setAttribute("aria-hidden", "true");
+  group.append(caption);
+  SIZES.forEach((size, index) => {
+    const choice = button("A", size.label, `size-${index + 1}`);
+    choice.dataset.size = size.id;
+    choice.addEventListener("click", () => { prefs.size = size.id; refresh(); });
+    group.append(choice);
+  });
+  return group;
+}
+
+/** Renders the switches into every [data-prefs] element and applies the saved choice. */
+export function installPrefs() {
+  const prefs = readPrefs();
+  applyPrefs(prefs);
+  for (const holder of document.querySelectorAll("[data-prefs]")) {
+    const contrast = button("High contrast", "High contrast", "contrast-switch");
+    // Only a candidate's own choice is written: opening a page leaves nothing behind.
+    const refresh = (chosen = true) => {
+      applyPrefs(prefs);
+      if (chosen) writePrefs(prefs);
+      for (const choice of holder.querySelectorAll("[data-size]")) {
+        choice.setAttribute("aria-pressed", String(choice.dataset.size === prefs.size));
+      }
+      contrast.setAttribute("aria-pressed", String(Boolean(prefs.contrast)));
+    };
+    contrast.addEventListener("click", () => { prefs.contrast = !prefs.contrast; refresh(); });
+    holder.replaceChildren(sizeGroup(prefs, refresh), contrast);
+    refresh(false);
+  }
+}
+
+/** Back to the defaults (after a submission: the next candidate starts fresh). */
+export function clearPrefs() {
+  try {
+    localStorage.removeItem(STORE_KEY);
+  } catch {
+    // Nothing to clear.
+  }
+  applyPrefs(readPrefs());
+}

@@ -1,0 +1,118 @@
+// The exam page's start: who is logged in on this PC, the sitting (the hall's restore merged
+// with this PC's journal, or the journal alone while the hall does not answer), then the page.
+
+import { installPrefs } from "../shared/prefs.js";
+import { ApiError, Unreachable, examPaths, getJson } from "./api.js";
+import { Journal, forgetCandidate, loggedInCandidate } from "./journal.js";
+import { hallSettings } from "./settings.js";
+import { keepPagesOffline } from "./offline-shell.js";
+import { showMessage } from "./message-view.js";
+import { ExamPage } from "./exam-page.js";
+
+const $ = (id) => document.getElementById(id);
+
+function goToLogin(reason = "") {
+  location.replace(`index.html${reason ? `?reason=${encodeURIComponent(reason)}` : ""}`);
+}
+
+/**
+ * Opens the sitting with the hall: the paper (kept in the journal), the lease, the restore
+ * merged with the journal. Resolves {online, moved}; throws what the page cannot go on with.
+ */
+async function openWithHall(journal, paths) {
+  try {
+    const paper = await getJson(paths.paper);
+    await journal.keepPaper({ exam: paper.exam, questions: paper.questions });
+    journal.noteServer(paper.session);
+    if (!paper.session.lease_held) {
+      // Either the exam moved on to another PC, or it waits for an invigilator to come here.
+      const clock = await getJson(paths.clock);
+      return { online: true, moved: !clock.move_pending, waiting: Boolean(clock.move_pending) };
+    }
+    const restore = await getJson(paths.restore);
+    // Logged in here again after the exam had moved away: what was left here is set aside.
+    if (journal.frozen) await journal.setAside();
+    journal.noteServer(restore);
+    await journal.adoptServer(restore.session_data, restore.revision);
+    return { online: true, moved: false };
+  } catch (err) {
+    if (err instanceof Unreachable || (err instanceof ApiError && err.retryable)) {
+      return { online: false, moved: journal.frozen };
+    }
+    throw err;
+  }
+}
+
+/**
+ * One page per sitting in this browser: a newer tab or window of the same exam takes over, and
+ * this one stops (two pages writing one journal would undo each other's changes).
+ */
+function watchOtherTabs(sittingId, onTakenOver) {
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel(`examhall:${sittingId}`);
+  channel.onmessage = (event) => {
+    if (event.data === "opened") {
+      channel.close();
+      onTakenOver();
+    }
+  };
+  channel.postMessage("opened");
+}
+
+async function openPage(examId) {
+  const candidate = await loggedInCandidate();
+  if (!candidate) return goToLogin();
+  const [settings, journal] = await Promise.all([hallSettings(), Journal.open(candidate, examId)]);
+  $("hall-name").textContent = settings.hall_name;
+  const paths = examPaths(examId);
+  let opened;
+  try {
+    opened = await openWithHall(journal, paths);
+  } catch (err) {
+    return handleOpenError(err, journal);
+  }
+  if (!journal.paper) {
+    return showMessage({
+      title: "The hall cannot be reached",
+      paragraphs: ["Your exam has not been opened on this PC before, so it needs the hall. " +
+                   "Check the network cable, then try again, or raise your hand."],
+      actions: [{ text: "Try again", onClick: () => location.reload() }],
+    });
+  }
+  const page = new ExamPage({ journal, settings, candidate, examId });
+  watchOtherTabs(journal.sitting.id, () => page.takenOver());
+  await page.show(opened);
+}
+
+async function handleOpenError(err, journal) {
+  if (err instanceof ApiError && err.status === 401) return goToLogin("expired");
+  if (err instanceof ApiError && ["session_completed", "time_over"].includes(err.code)) {
+    await journal.clear();
+    await forgetCandidate().catch(() => {});
+    return showMessage({
+      title: err.code === "time_over" ? "Time is up" : "This exam is already submitted",
+      paragraphs: [err.message],
+      actions: [{ text: "Finish", href: "index.html" }],
+    });
+  }
+  showMessage({ title: "This exam cannot be opened",
+                paragraphs: [err.message, "Raise your hand for an invigilator."],
+                actions: [{ text: "Back to the login", href: "index.html" }] });
+}
+
+async function main() {
+  installPrefs();
+  keepPagesOffline($("offline-ready"));
+  const examId = new URLSearchParams(location.search).get("exam");
+  if (!examId) return goToLogin();
+  try {
+    await openPage(examId);
+  } catch (err) {
+    showMessage({ title: "Something went wrong on this page",
+                  paragraphs: [String(err?.message || err), "Reload the page; your answers are kept on this PC."],
+                  actions: [{ text: "Reload", onClick: () => location.reload() }] });
+    throw err;
+  }
+}
+
+main();

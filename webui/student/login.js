@@ -1,0 +1,121 @@
+// The login page: registration number and PIN, then straight into the exam (or a choice of
+// exams). Who logged in is remembered on this PC, so the exam page can open while the hall is
+// down after a reload.
+
+import { installPrefs } from "../shared/prefs.js";
+import { ApiError, Unreachable, postJson } from "./api.js";
+import { loggedInCandidate, rememberCandidate, unsentExams } from "./journal.js";
+import { hallSettings } from "./settings.js";
+import { keepPagesOffline } from "./offline-shell.js";
+
+const $ = (id) => document.getElementById(id);
+const REASONS = {
+  expired: "Your login has ended. Log in again: your answers are kept on this PC and sent once you are in.",
+};
+
+function examUrl(examId) {
+  return `exam.html?exam=${encodeURIComponent(examId)}`;
+}
+
+function examItem(exam) {
+  const item = document.createElement("li");
+  if (exam.status === "completed") {
+    item.className = "done";
+    item.textContent = `${exam.title} — submitted`;
+    return item;
+  }
+  const link = document.createElement("a");
+  link.className = "button primary";
+  link.href = examUrl(exam.id);
+  link.textContent = exam.status === "in_progress" ? `Continue: ${exam.title}` : `Start: ${exam.title}`;
+  item.append(link);
+  return item;
+}
+
+function showError(text) {
+  $("login-error").textContent = text;
+  $("login-error").hidden = false;
+}
+
+function errorText(err) {
+  if (err instanceof Unreachable) {
+    return "The hall cannot be reached. Check the network cable and try again, or raise your hand.";
+  }
+  if (err instanceof ApiError) return err.message;
+  return String(err);
+}
+
+async function logIn(event) {
+  event.preventDefault();
+  const registration = $("registration").value.trim();
+  const pin = $("pin").value;
+  $("login-error").hidden = true;
+  if (!registration || !pin) {
+    showError("Type both your registration number and your PIN.");
+    (registration ? $("pin") : $("registration")).focus();
+    return;
+  }
+  $("login-button").disabled = true;
+  $("login-button").textContent = "Logging in…";
+  try {
+    const answer = await postJson("/student/login", { registration_number: registration, pin });
+    await rememberCandidate(answer.candidate, answer.exams);
+    chooseExam(answer.exams);
+  } catch (err) {
+    showError(errorText(err));
+    $("pin").value = "";
+    $("pin").focus();
+  } finally {
+    $("login-button").disabled = false;
+    $("login-button").textContent = "Log in";
+  }
+}
+
+function chooseExam(exams) {
+  const open = exams.filter((exam) => exam.status !== "completed");
+  if (open.length === 1) {
+    location.assign(examUrl(open[0].id));
+    return;
+  }
+  $("login-form").hidden = true;
+  $("continue").hidden = true;
+  const list = $("exam-list");
+  list.replaceChildren(...exams.map(examItem));
+  if (exams.length === 0 || open.length === 0) {
+    const item = document.createElement("li");
+    item.textContent = "You have no exam to take now. Raise your hand if this is wrong.";
+    list.append(item);
+  }
+  $("exams").hidden = false;
+  (list.querySelector("a") || $("exams-title")).focus();
+}
+
+// After a crash or a reload while the hall was down, the same candidate gets back in one click.
+async function offerToContinue() {
+  const candidate = await loggedInCandidate().catch(() => undefined);
+  if (!candidate) return;
+  const open = (candidate.exams || []).filter((exam) => exam.status !== "completed");
+  if (open.length === 0) return;
+  const unsent = await unsentExams(candidate.registration_number).catch(() => []);
+  $("continue-text").textContent = unsent.length
+    ? `${candidate.name}: answers of your exam are kept on this PC, not yet sent to the hall.`
+    : `${candidate.name}: your exam is open on this PC.`;
+  $("continue-list").replaceChildren(...open.map((exam) => examItem({ ...exam, status: "in_progress" })));
+  $("continue").hidden = false;
+}
+
+async function main() {
+  installPrefs();
+  keepPagesOffline();
+  const reason = new URLSearchParams(location.search).get("reason");
+  if (Object.hasOwn(REASONS, reason || "")) {
+    $("login-notice").textContent = REASONS[reason];
+    $("login-notice").hidden = false;
+  }
+  $("login-form").addEventListener("submit", logIn);
+  $("registration").focus();
+  const [settings] = await Promise.all([hallSettings(), offerToContinue()]);
+  $("hall-name").textContent = settings.hall_name;
+}
+
+main();

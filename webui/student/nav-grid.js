@@ -1,0 +1,68 @@
+// The navigation grid: one button per question, showing answered, unanswered, marked and current.
+// The state is in the words of each button's accessible name too, not in its colour alone.
+
+import { isAnswered } from "./state.js";
+
+function describe(number, answered, marked) {
+  const parts = [`Question ${number}`, answered ? "answered" : "not answered"];
+  if (marked) parts.push("marked for review");
+  return parts.join(", ");
+}
+
+export class NavGrid {
+  /** list: the <ol> of the grid; onJump(index) when a question is chosen. */
+  constructor(list, { onJump }) {
+    this.list = list;
+    this.onJump = onJump;
+    this.buttons = [];
+  }
+
+  /** Builds the buttons once, for the paper's questions. */
+  build(questions) {
+    this.buttons = questions.map((question, index) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "grid-button";
+      button.dataset.index = String(index);
+      button.dataset.qid = question.id;
+      const number = document.createElement("span");
+      number.className = "grid-number";
+      number.textContent = String(index + 1);
+      const flag = document.createElement("span");
+      flag.className = "grid-flag";
+      flag.setAttribute("aria-hidden", "true");
+      flag.textContent = "⚑";
+      button.append(number, flag);
+      button.addEventListener("click", () => this.onJump(index));
+      item.append(button);
+      return button;
+    });
+    this.list.replaceChildren(...this.buttons.map((button) => button.parentElement));
+  }
+
+  /** Shows `state` (answers, marks, current question). */
+  update(questions, state) {
+    questions.forEach((question, index) => {
+      const button = this.buttons[index];
+      const answered = isAnswered(state.answers[question.id]);
+      const marked = state.marked.includes(question.id);
+      button.classList.toggle("answered", answered);
+      button.classList.toggle("marked", marked);
+      button.classList.toggle("current", index === state.current);
+      if (index === state.current) button.setAttribute("aria-current", "step");
+      else button.removeAttribute("aria-current");
+      button.setAttribute("aria-label", describe(index + 1, answered, marked));
+    });
+  }
+
+  /** Makes every button inert (the exam moved away or ended). */
+  lock() {
+    for (const button of this.buttons) button.disabled = true;
+  }
+
+  /** Undoes lock(). */
+  unlock() {
+    for (const button of this.buttons) button.disabled = false;
+  }
+}

@@ -1,0 +1,174 @@
+// One question on the screen, of any kind the hall serves:
+//   single choice ("choice", or no "kind"): radio buttons, the answer is one option key;
+//   "multiple": checkboxes, the answer is a list of option keys (in the paper's order), at most
+//     `max_choices` of them when the question says so;
+//   "text": a text box, the answer is a string.
+// Options are whole-row labels, so the click target is the full width of the card. A question's
+// HTML (stem and options) is shown when the hall sends it, its plain text otherwise.
+
+import { richText } from "./rich-text.js";
+
+const TEXT_DEBOUNCE_MS = 400;
+const MAX_TEXT_ANSWER = 2000; // the hall's limit (hallserver/domain/exams.py)
+const SHORT_TEXT = 40;        // expected lengths up to this get a one-line box
+
+/** The kind of a paper question: "single", "multiple" or "text". */
+export function questionKind(question) {
+  if (question.kind === "multiple" || question.kind === "text") return question.kind;
+  return "single";
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function content(node, html, text) {
+  if (html) node.append(richText(html));
+  else node.textContent = text ?? "";
+  return node;
+}
+
+function choiceHint(question) {
+  const least = question.min_choices || 0;
+  const most = question.max_choices || 0;
+  if (most && least && least === most) return `Choose ${most}.`;
+  if (most && least) return `Choose between ${least} and ${most}.`;
+  if (most) return `Choose up to ${most}.`;
+  if (least > 1) return `Choose at least ${least}.`;
+  return "Choose all that apply.";
+}
+
+export class QuestionView {
+  /** container: where the question goes; onAnswer(value) for every change by the candidate. */
+  constructor(container, { onAnswer }) {
+    this.container = container;
+    this.onAnswer = onAnswer;
+    this.question = null;
+    this.locked = false;
+    this.pendingText = null;
+  }
+
+  /** Shows `question` with its current `value`; `locked` shows it without letting it change. */
+  render(question, value, { locked = false } = {}) {
+    this.flush();
+    this.question = question;
+    this.locked = locked;
+    const stem = content(element("div", "question-text"), question.html, question.text);
+    stem.id = "question-text";
+    const kind = questionKind(question);
+    const body = kind === "text" ? this._textBox(question, value) : this._choices(question, kind, value);
+    this.container.replaceChildren(stem, body);
+    for (const input of this.container.querySelectorAll("input, textarea")) input.disabled = locked;
+    this._limitChoices();
+  }
+
+  _choices(question, kind, value) {
+    const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
+    const fieldset = element("fieldset", "options");
+    fieldset.setAttribute("aria-labelledby", "question-text");
+    if (kind === "multiple") {
+      const hint = element("p", "question-hint", choiceHint(question));
+      hint.id = "choice-hint";
+      fieldset.setAttribute("aria-describedby", hint.id);
+      fieldset.append(hint);
+    }
+    const optionsHtml = question.options_html || {};
+    for (const [key, text] of Object.entries(question.options || {})) {
+      const label = element("label", "option");
+      const input = element("input");
+      input.type = kind === "multiple" ? "checkbox" : "radio";
+      input.name = "answer";
+      input.value = key;
+      input.checked = chosen.has(key);
+      input.addEventListener("change", () => this._choiceChanged(kind));
+      const shown = content(element("span", "option-text"), optionsHtml[key], text);
+      label.append(input, element("span", "option-key", key), shown);
+      fieldset.append(label);
+    }
+    return fieldset;
+  }
+
+  _textBox(question, value) {
+    const wrap = element("div", "text-question");
+    const short = question.expected_length && question.expected_length <= SHORT_TEXT;
+    const box = element(short || question.numeric ? "input" : "textarea", "text-answer");
+    box.id = "text-answer";
+    box.name = "text-answer";
+    if (box.tagName === "TEXTAREA") box.rows = 4;
+    else box.type = "text";
+    if (question.numeric) box.inputMode = "decimal";
+    box.maxLength = MAX_TEXT_ANSWER;
+    box.value = typeof value === "string" ? value : "";
+    box.setAttribute("aria-labelledby", "question-text");
+    box.setAttribute("aria-describedby", "text-hint");
+    box.setAttribute("autocomplete", "off");
+    box.setAttribute("spellcheck", "false");
+    // Typing is journaled shortly after it pauses, and at once when the box is left.
+    box.addEventListener("input", () => {
+      clearTimeout(this.pendingText);
+      this.pendingText = setTimeout(() => this.flush(), TEXT_DEBOUNCE_MS);
+    });
+    box.addEventListener("change", () => this.flush());
+    const hint = element("p", "question-hint", question.numeric
+      ? "Type a number. It is kept as you type." : "Type your answer. It is kept as you type.");
+    hint.id = "text-hint";
+    wrap.append(box, hint);
+    return wrap;
+  }
+
+  /** Sends a text answer still waiting for its pause (before leaving the question or the page). */
+  flush() {
+    if (this.pendingText === null) return;
+    clearTimeout(this.pendingText);
+    this.pendingText = null;
+    const box = this.container.querySelector(".text-answer");
+    if (box) this.onAnswer(box.value.trim() === "" ? null : box.value);
+  }
+
+  _choiceChanged(kind) {
+    const checked = [...this.container.querySelectorAll("input[name=answer]:checked")]
+      .map((input) => input.value);
+    if (kind === "multiple") {
+      this._limitChoices();
+      this.onAnswer(checked.length ? checked : null);
+    } else {
+      this.onAnswer(checked[0] ?? null);
+    }
+  }
+
+  // With max_choices reached, the other boxes are disabled: a candidate cannot give an answer
+  // the hall would refuse.
+  _limitChoices() {
+    const most = this.question && questionKind(this.question) === "multiple" && this.question.max_choices;
+    if (!most || this.locked) return;
+    const boxes = [...this.container.querySelectorAll("input[name=answer]")];
+    const full = boxes.filter((box) => box.checked).length >= most;
+    for (const box of boxes) box.disabled = full && !box.checked;
+  }
+
+  /** Chooses (or for "multiple", toggles) the option with this key, as a click would. */
+  choose(key) {
+    const input = [...this.container.querySelectorAll("input[name=answer]")]
+      .find((candidate) => candidate.value.toLowerCase() === key.toLowerCase());
+    if (!input || input.disabled) return false;
+    if (input.type === "radio" && input.checked) return true;
+    input.click();
+    input.focus();
+    return true;
+  }
+
+  /** Chooses the n-th option (from 0). */
+  chooseNth(index) {
+    const inputs = this.container.querySelectorAll("input[name=answer]");
+    return inputs[index] ? this.choose(inputs[index].value) : false;
+  }
+
+  /** The option keys of the question shown (for keyboard shortcuts). */
+  optionKeys() {
+    return this.question && questionKind(this.question) !== "text"
+      ? Object.keys(this.question.options || {}) : [];
+  }
+}

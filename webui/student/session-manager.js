@@ -1,0 +1,311 @@
+// The session manager: journal first, then the hall; says honestly what is saved.
+//
+// Every change goes to the journal (IndexedDB) and only then to the hall. Saves carry only the
+// changes the hall has not acknowledged, as one sealed batch with its device_seq (see journal.js).
+// Saves happen: on each answer change (debounced), on moving between questions, every
+// `autosaveSeconds`, when the candidate asks, and when the page is hidden or closed (keepalive).
+//
+// When the hall does not answer, the exam goes on: the journal keeps everything and the manager
+// retries with exponential back-off and jitter. The browser's online/offline events are hints
+// only; what the hall answers is the truth.
+
+import { ApiError, Unreachable, postJson } from "./api.js";
+import { Backoff } from "./backoff.js";
+
+const ANSWER_DEBOUNCE_MS = 1000;
+const MAX_REVISION_RESENDS = 2;
+
+/** What the status indicator shows. */
+export const SaveState = Object.freeze({
+  SAVED: "saved",       // the hall has everything
+  SAVING: "saving",     // changes on their way
+  OFFLINE: "offline",   // the hall does not answer; the journal holds the changes
+  LOGIN: "login",       // the login ended; changes are kept until the candidate logs in again
+  REFUSED: "refused",   // the hall refused a save; it is kept and retried
+  MOVED: "moved",       // the exam moved to another PC: this page writes nothing more
+  WAITING: "waiting",   // this PC waits for an invigilator to approve the move of the exam here
+  ENDED: "ended",       // submitted or time over
+});
+
+export class SessionManager {
+  /**
+   * journal: the Journal of this sitting; paths: examPaths(examId); autosaveSeconds: from the
+   * hall's settings; remainingSeconds(): the countdown now; hooks: onStatus(status),
+   * onServerClock({time_remaining, paused}), onLeaseLost(message), onMovePending(message),
+   * onEnded(code, message), onLoginNeeded().
+   */
+  constructor({ journal, paths, autosaveSeconds, remainingSeconds, hooks }) {
+    this.journal = journal;
+    this.paths = paths;
+    this.autosaveMs = Math.max(5, autosaveSeconds || 30) * 1000;
+    this.remainingSeconds = remainingSeconds;
+    this.hooks = hooks;
+    this.backoff = new Backoff();
+    this.active = false;
+    this.running = null;
+    this.timers = { debounce: null, retry: null, autosave: null };
+    this.lastSaved = journal.sitting.last_saved;
+    this.state = SaveState.SAVED;
+    this.message = "";
+    this.revisionResends = 0;
+    this.listeners = [];
+    this.trouble = null; // {failedSaves, since, pending}: saves failing since `since`
+  }
+
+  /** Starts autosave and the page's save triggers, and sends whatever the journal holds. */
+  start() {
+    this.active = true;
+    this.timers.autosave = setInterval(() => this._autosave(), this.autosaveMs);
+    this._listen(window, "online", () => this.saveNow());
+    this._listen(window, "offline", () => this._hintOffline());
+    this._listen(document, "visibilitychange", () => {
+      if (document.visibilityState === "hidden") this._keepaliveSave();
+    });
+    this._listen(window, "pagehide", () => this._keepaliveSave());
+    this._emit(this.journal.hasUnsent() ? SaveState.SAVING : SaveState.SAVED);
+    // A first save at once: sends what the journal kept, and learns the lease and the clock.
+    this.flush({ heartbeat: true });
+  }
+
+  /** Stops every timer and trigger; the journal keeps what it has. */
+  stop() {
+    this.active = false;
+    clearTimeout(this.timers.debounce);
+    clearTimeout(this.timers.retry);
+    clearInterval(this.timers.autosave);
+    this.timers = { debounce: null, retry: null, autosave: null };
+    for (const [target, type, listener] of this.listeners) target.removeEventListener(type, listener);
+    this.listeners = [];
+  }
+
+  _listen(target, type, listener) {
+    target.addEventListener(type, listener);
+    this.listeners.push([target, type, listener]);
+  }
+
+  /**
+   * One change by the candidate: journaled (awaited), then sent soon. `soon` sends at once
+   * (moving between questions); otherwise changes within a second travel together.
+   * Returns false when this page may no longer change anything.
+   */
+  async change(change, { soon = false } = {}) {
+    if (!this.active) return false;
+    await this.journal.record(change); // never rejects: a storage failure is noted on the journal
+    if (this.state === SaveState.SAVED) this.state = SaveState.SAVING;
+    this._emit(this.state);
+    clearTimeout(this.timers.debounce);
+    this.timers.debounce = setTimeout(() => this.flush(), soon ? 0 : ANSWER_DEBOUNCE_MS);
+    return true;
+  }
+
+  /** Saves now, whatever the back-off says; resolves true once the hall has everything. */
+  async saveNow() {
+    if (!this.active) return false;
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    this.backoff.reset();
+    await this.flush({ heartbeat: true });
+    // A change made while that save was on its way is sent by the same run; check the result.
+    return this.active && !this.journal.hasUnsent() && this.state === SaveState.SAVED;
+  }
+
+  _autosave() {
+    // While backing off, the back-off decides when to try; autosave must not undo its spread.
+    if (this.timers.retry === null) this.flush({ heartbeat: true });
+  }
+
+  _hintOffline() {
+    if (this.active && this.state !== SaveState.SAVED) this._emit(SaveState.OFFLINE);
+  }
+
+  /** Sends until the journal is empty or the hall fails to answer; one run at a time. */
+  flush({ heartbeat = false } = {}) {
+    if (!this.active) return Promise.resolve(false);
+    // A run already under way sends every change recorded meanwhile too (it loops until the
+    // journal is empty), so joining it is enough.
+    if (this.running) return this.running;
+    clearTimeout(this.timers.debounce);
+    this.running = this._run(heartbeat)
+      .catch((err) => {
+        // A bug of this page must not stop saving: keep the journal, try again later.
+        console.error("saving failed unexpectedly", err);
+        this._retryLater(err);
+        this._emit(SaveState.OFFLINE);
+      })
+      .finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  async _run(heartbeat) {
+    let sending = heartbeat || this.journal.hasUnsent();
+    while (sending && this.active) {
+      const ok = await this._sendOne();
+      sending = ok && this.journal.hasUnsent();
+    }
+  }
+
+  async _sendOne() {
+    const batch = this.journal.nextBatch();
+    let body = {};
+    let seq;
+    if (batch) {
+      await batch.written; // the seal is on disk before the batch leaves this PC
+      ({ body, seq } = batch);
+    } else {
+      seq = this.journal.allocateSeq(); // a heartbeat: nothing changed, tell the hall the time
+    }
+    const payload = { ...body, device_seq: seq, ...this._context() };
+    // A heartbeat changes nothing the candidate did: the line keeps saying "Saved at …".
+    if (batch && this.state !== SaveState.OFFLINE) this._emit(SaveState.SAVING);
+    let answer;
+    try {
+      answer = await postJson(this.paths.save, payload);
+    } catch (err) {
+      return this._failed(err);
+    }
+    await this._acknowledged(batch ? seq : null, answer);
+    return true;
+  }
+
+  _context() {
+    const context = {};
+    if (Number.isInteger(this.journal.revision)) context.base_revision = this.journal.revision;
+    const left = this.remainingSeconds();
+    if (typeof left === "number") context.time_remaining = Math.round(left);
+    return context;
+  }
+
+  async _acknowledged(seq, answer) {
+    if (seq === null) this.journal.noteServer(answer);
+    else await this.journal.acknowledge(seq, answer);
+    this.backoff.reset();
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    this.revisionResends = 0;
+    this.lastSaved = answer.last_saved || this.lastSaved;
+    this.hooks.onServerClock(answer);
+    this._reportTrouble();
+    if (!this.active) return;
+    this._emit(this.journal.hasUnsent() ? SaveState.SAVING : SaveState.SAVED);
+  }
+
+  async _failed(err) {
+    if (err instanceof Unreachable || (err instanceof ApiError && err.retryable)) {
+      this._noteTrouble();
+      this._retryLater(err);
+      this._emit(SaveState.OFFLINE);
+      return false;
+    }
+    if (!(err instanceof ApiError)) throw err;
+    if (err.code === "lease_lost") {
+      this.stop();
+      await this.journal.freeze();
+      this._emit(SaveState.MOVED, err.message);
+      this.hooks.onLeaseLost(err.message);
+      return false;
+    }
+    if (err.code === "move_pending") {
+      this.stop();
+      this._emit(SaveState.WAITING, err.message);
+      this.hooks.onMovePending(err.message);
+      return false;
+    }
+    if (err.code === "session_completed" || err.code === "time_over") {
+      this.stop();
+      this._emit(SaveState.ENDED, err.message);
+      this.hooks.onEnded(err.code, err.message);
+      return false;
+    }
+    if (err.code === "revision_ahead" && this.revisionResends < MAX_REVISION_RESENDS) {
+      // The hall holds less than this page thinks (a restored database): send everything.
+      this.revisionResends += 1;
+      await this.journal.recordWholeState(err.details.revision ?? 0);
+      return true;
+    }
+    if (err.status === 401) {
+      this._emit(SaveState.LOGIN, err.message);
+      this.hooks.onLoginNeeded(err.message);
+      return false;
+    }
+    // Refused as invalid: keep it (never drop a candidate's answer) and try again much later;
+    // the hall answered, so it can be told now that this page is in trouble.
+    this._noteTrouble();
+    this._reportTrouble();
+    this.backoff.failures = 30;
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    this._retryLater(err);
+    this._emit(SaveState.REFUSED, err.message);
+    return false;
+  }
+
+  _noteTrouble() {
+    if (!this.trouble) {
+      this.trouble = { failedSaves: 0, since: Date.now(), pending: this.journal.unsentCount() };
+    }
+    this.trouble.failedSaves += 1;
+    this.trouble.pending = Math.max(this.trouble.pending, this.journal.unsentCount());
+  }
+
+  /**
+   * Tells the hall (POST .../session/report) how long saves failed and how much waited, once
+   * it answers again: the invigilators see which PCs had trouble. Best effort: never retried.
+   */
+  _reportTrouble() {
+    if (!this.trouble) return;
+    const { failedSaves, since, pending } = this.trouble;
+    this.trouble = null;
+    const report = { failed_saves: failedSaves, pending_changes: pending,
+                     offline_seconds: Math.min(86400, Math.round((Date.now() - since) / 1000)) };
+    postJson(this.paths.report, report).catch(() => { /* a report is no exam data */ });
+  }
+
+  _retryLater(err) {
+    // A failed save made by the candidate's own activity leaves a pending retry alone: only the
+    // back-off's own tries lengthen the wait, so the wait stays about as long as the outage.
+    if (this.timers.retry !== null) return;
+    const retryAfter = Number(err?.details?.retry_after) * 1000;
+    const wait = Math.max(this.backoff.next(), Number.isFinite(retryAfter) ? retryAfter : 0);
+    this.timers.retry = setTimeout(() => {
+      this.timers.retry = null;
+      this.flush({ heartbeat: true });
+    }, wait);
+  }
+
+  /**
+   * The page is being hidden or closed: send the unsent batch with keepalive, which outlives
+   * the page. Nothing here may wait (the page may be gone at the next tick); if the answer
+   * arrives while the page still lives, it is taken like any other.
+   */
+  _keepaliveSave() {
+    if (!this.active || !this.journal.hasUnsent()) return;
+    const batch = this.journal.nextBatch();
+    const payload = { ...batch.body, device_seq: batch.seq, ...this._context() };
+    postJson(this.paths.save, payload, { keepalive: true })
+      .then((answer) => this._acknowledged(batch.seq, answer))
+      .catch(() => { /* the journal still has it; the next run sends it again */ });
+  }
+
+  /**
+   * Submits: sends what is unsent, then completes with the page's answers. Resolves with the
+   * hall's answer; the journal is cleared once the hall has acknowledged the submission.
+   */
+  async complete(finalAnswers, timeSpent) {
+    if (!this.active) throw new Error("This page can no longer submit.");
+    await this.flush();
+    const answer = await postJson(this.paths.complete,
+                                  { final_answers: finalAnswers, time_spent: timeSpent });
+    this.stop();
+    this._emit(SaveState.ENDED);
+    await this.journal.clear();
+    return answer;
+  }
+
+  _emit(state, message = "") {
+    this.state = state;
+    this.message = message;
+    this.hooks.onStatus({ state, message, lastSaved: this.lastSaved,
+                          unsent: this.journal.unsentCount(),
+                          storageTrouble: Boolean(this.journal.storageError) });
+  }
+}
