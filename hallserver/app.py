@@ -13,7 +13,7 @@ from hallserver.domain.hall import close_hall, open_hall
 from hallserver.keys import CLOCK, CONFIG, HALL, METRICS
 from hallserver.mdns import lan_presence
 from hallserver.metrics import HallMetrics, metrics_middleware, watch_loop_lag
-from hallserver.tasks import deadline_watch, silence_watch
+from hallserver.tasks import deadline_watch, silence_watch, wal_checkpoints
 from hallserver.views.routes import add_routes
 from hallserver.web.csrf import csrf_middleware
 from hallserver.web.error_pages import error_middleware
@@ -62,8 +62,8 @@ def create_app(config: HallConfig, clock: Clock | None = None) -> web.Applicatio
     app[METRICS] = metrics
     app[CLOCK] = clock or Clock()
     # Database and keys first, the LAN advertisement last: it names the hall by its id.
-    app.cleanup_ctx.extend([hall_storage, deadline_watch, silence_watch, loop_lag_watch,
-                            lan_presence])
+    app.cleanup_ctx.extend([hall_storage, wal_checkpoints, deadline_watch, silence_watch,
+                            loop_lag_watch, lan_presence])
     add_routes(app)
     app.router.add_get("/", _index)
     app.router.add_get("/ui/{folder:[a-z]+}/", _folder_index)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from hallserver.db import engine as engines
 from hallserver.domain.invigilation import alert_silent_sessions
 from hallserver.domain.sessions import complete_overdue
 from hallserver.errors import HallError
-from hallserver.keys import HALL
+from hallserver.keys import CONFIG, HALL
 
 _LOGGER = logging.getLogger(__name__)
 WATCH_SECONDS = 1.0
+CHECKPOINT_SECONDS = 1.0
 SILENCE_WATCH_SECONDS = 5.0
 
 
@@ -59,3 +62,27 @@ async def silence_watch(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def wal_checkpoints(app: web.Application) -> AsyncIterator[None]:
+    """Keeps the WAL short with PASSIVE checkpoints in a thread, outside the writer's commits;
+    a last TRUNCATE checkpoint when the hall stops."""
+    config = app[CONFIG]
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:
+                await asyncio.to_thread(engines.checkpoint, config.database_path,
+                                        config.storage.busy_timeout_ms)
+            except sqlite3.Error as err:
+                _LOGGER.warning("WAL checkpoint failed (will retry): %s", err)
+
+    task = asyncio.create_task(run(), name="examhall-checkpoints")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    with contextlib.suppress(sqlite3.Error):
+        await asyncio.to_thread(engines.checkpoint, config.database_path,
+                                config.storage.busy_timeout_ms, "TRUNCATE")

@@ -7,6 +7,7 @@ a write never fails half-way for a lock; the reader engine is query-only.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 
-def _on_connect(busy_timeout_ms: int, query_only: bool):
+def _on_connect(busy_timeout_ms: int, query_only: bool, checkpoints: bool = True):
     def connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN; pysqlite's own begin is deferred.
         dbapi_connection.isolation_level = None
@@ -27,6 +28,10 @@ def _on_connect(busy_timeout_ms: int, query_only: bool):
         cursor.execute("PRAGMA foreign_keys = ON")
         if query_only:
             cursor.execute("PRAGMA query_only = ON")
+        if not checkpoints:
+            # A checkpoint inside a commit stalls every save queued behind it; the hall's
+            # checkpointer (tasks.wal_checkpoints) runs them beside the writer instead.
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
         cursor.close()
     return connect
 
@@ -39,15 +44,17 @@ def _on_begin(immediate: bool):
     return begin
 
 
-def _install(sync_engine: Engine, busy_timeout_ms: int, writer: bool) -> None:
-    event.listen(sync_engine, "connect", _on_connect(busy_timeout_ms, query_only=not writer))
+def _install(sync_engine: Engine, busy_timeout_ms: int, writer: bool,
+             checkpoints: bool = True) -> None:
+    event.listen(sync_engine, "connect",
+                 _on_connect(busy_timeout_ms, query_only=not writer, checkpoints=checkpoints))
     event.listen(sync_engine, "begin", _on_begin(immediate=writer))
 
 
 def writer_engine(path: Path, busy_timeout_ms: int) -> AsyncEngine:
-    """The one writer: a single connection, BEGIN IMMEDIATE."""
+    """The one writer: a single connection, BEGIN IMMEDIATE, no checkpoints of its own."""
     engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=1, max_overflow=0)
-    _install(engine.sync_engine, busy_timeout_ms, writer=True)
+    _install(engine.sync_engine, busy_timeout_ms, writer=True, checkpoints=False)
     return engine
 
 
@@ -63,3 +70,14 @@ def sync_engine(path: Path, busy_timeout_ms: int = 5000) -> Engine:
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     _install(engine, busy_timeout_ms, writer=True)
     return engine
+
+
+def checkpoint(path: Path, busy_timeout_ms: int, mode: str = "PASSIVE") -> tuple[int, int, int]:
+    """Copies committed WAL frames into the database file, beside the writer (never blocking it
+    in PASSIVE mode); returns SQLite's (busy, frames in the WAL, frames copied)."""
+    connection = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    try:
+        connection.execute("PRAGMA synchronous = FULL")
+        return tuple(connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone())
+    finally:
+        connection.close()

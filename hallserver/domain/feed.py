@@ -39,6 +39,7 @@ class LiveFeed:
         self._items: deque[FeedItem] = deque(maxlen=capacity)
         self._next = 1
         self._wake = asyncio.Event()
+        self._waiting = 0
 
     @property
     def last_id(self) -> str:
@@ -49,8 +50,9 @@ class LiveFeed:
         """Adds an item and wakes every waiting console."""
         self._items.append(FeedItem(self._next, kind, data))
         self._next += 1
-        wake, self._wake = self._wake, asyncio.Event()
-        wake.set()
+        if self._waiting:  # a save with no console open costs no wake-up
+            wake, self._wake = self._wake, asyncio.Event()
+            wake.set()
 
     def after(self, last_id: str | None) -> list[FeedItem] | None:
         """Items after `last_id`; None when the console must start again from a snapshot."""
@@ -69,7 +71,10 @@ class LiveFeed:
 
     async def wait(self, timeout: float) -> None:
         """Returns when something is published, or after `timeout` seconds."""
+        self._waiting += 1
         try:
             await asyncio.wait_for(self._wake.wait(), timeout)
         except TimeoutError:
             pass
+        finally:
+            self._waiting -= 1

@@ -68,10 +68,17 @@ class LiveSession:
         return max(0, int(self.deadline - self.exam_clock(now) + 0.999))
 
     def evolve(self, **changes: Any) -> LiveSession:
-        """A changed copy; its SessionData is its own unless one is given."""
+        """A changed copy; its SessionData is its own unless one is given.
+
+        Built field by field rather than with dataclasses.replace: this runs on every save, and
+        the changes are always our own field names.
+        """
         if "data" not in changes:
             changes["data"] = self.data.copy()
-        return dataclasses.replace(self, **changes)
+        copy = object.__new__(LiveSession)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
 
 def session_aad(session_id: str) -> bytes:

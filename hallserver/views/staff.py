@@ -16,6 +16,7 @@ from hallserver.errors import Forbidden, NotLoggedIn
 from hallserver.clock import iso
 from hallserver.keys import CONFIG, HALL
 from hallserver.views.schemas import ExtendRequest, StaffLoginRequest
+from hallserver.web.cookies import cookie_value
 from hallserver.web.parsing import read_json
 
 COOKIE = "examhall_staff"
@@ -31,7 +32,7 @@ def staff_required(role: str) -> Callable[[StaffHandler], Callable[[web.Request]
     def decorate(handler: StaffHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         @functools.wraps(handler)
         async def wrapper(request: web.Request) -> web.StreamResponse:
-            token = request.cookies.get(COOKIE)
+            token = cookie_value(request, COOKIE)
             member = await staff_access.staff_for(request.app[HALL], token) if token else None
             if member is None:
                 raise NotLoggedIn("Staff only: log in on the staff page first.")
@@ -58,7 +59,7 @@ async def log_in(request: web.Request) -> web.Response:
 @staff_required("invigilator")
 async def log_out(request: web.Request, member: StaffMember) -> web.Response:
     """POST /staff/logout."""
-    await staff_access.log_out_staff(request.app[HALL], request.cookies[COOKIE], member)
+    await staff_access.log_out_staff(request.app[HALL], cookie_value(request, COOKIE) or "", member)
     response = web.json_response({"logged_out": True})
     response.del_cookie(COOKIE, path="/")
     return response

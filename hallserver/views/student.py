@@ -12,6 +12,7 @@ from hallserver.domain.devices import Device
 from hallserver.errors import NotLoggedIn
 from hallserver.keys import CONFIG, HALL
 from hallserver.views.schemas import CompleteRequest, LoginRequest, PageReport, SaveRequest
+from hallserver.web.cookies import cookie_value
 from hallserver.web.parsing import read_json
 
 COOKIE = "examhall_candidate"
@@ -25,7 +26,7 @@ def candidate_required(handler: CandidateHandler) -> Callable[[web.Request], Awa
 
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
-        token = request.cookies.get(COOKIE)
+        token = cookie_value(request, COOKIE)
         device = await login.device_for(request.app[HALL], token) if token else None
         if device is None:
             raise NotLoggedIn("You are not logged in (or your login has ended). Log in again "
@@ -59,7 +60,7 @@ async def settings(request: web.Request) -> web.Response:
 @candidate_required
 async def log_out(request: web.Request, device: Device) -> web.Response:
     """POST /student/logout."""
-    await login.log_out(request.app[HALL], request.cookies[COOKIE], device)
+    await login.log_out(request.app[HALL], cookie_value(request, COOKIE) or "", device)
     response = web.json_response({"logged_out": True})
     response.del_cookie(COOKIE, path="/")
     return response
