@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-CAPACITY = 20_000
+CAPACITY = 4_096  # a console further behind than this starts again from a snapshot
 
 
 @dataclass(frozen=True)
