@@ -11,33 +11,13 @@ from typing import Any
 
 import click
 
-from hallserver.config import HallConfig, load, locate
-from hallserver.crypto.sealing import DataKey
-from hallserver.errors import ConfigError
+from hallserver.cli.common import config_option, data_key, hall_config
 from syncd import daemon
 from syncd.central.cli import central
 from syncd.hall_log import HallLog, HallLogError
 from syncd.protocol import key_fingerprint, public_key_hex
 from syncd.signing import ensure_signing_key, key_path
 from syncd.state import AlreadyRunning
-
-
-config_option = click.option(
-    "--config", "config_path", metavar="PATH",
-    help="The hall's hall.toml (default: $HALL_CONFIG, else ./hall.toml).")
-
-
-def hall_config(config_path: str | None) -> HallConfig:
-    """The hall's config, or a clear error naming the file and the bad key."""
-    try:
-        return load(locate(config_path))
-    except ConfigError as err:
-        raise click.ClickException(str(err)) from err
-
-
-def data_key(config: HallConfig) -> DataKey:
-    """The hall's data key (syncd decrypts the log to send it)."""
-    return DataKey.from_file(config.secrets_dir / daemon.DATA_KEY_FILE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

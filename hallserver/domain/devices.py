@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -70,6 +71,15 @@ class TokenBook(Generic[T]):
         """Keeps a device read from the database or just logged in."""
         if hashed not in self._ended:
             self._known[hashed] = device
+
+    async def find(self, hashed: bytes, read: Callable[[bytes], Awaitable[T | None]]) -> T | None:
+        """The device of a token hash: remembered, else read (and then remembered)."""
+        device = self.known(hashed)
+        if device is None:
+            device = await read(hashed)
+            if device is not None:
+                self.remember(hashed, device)
+        return device
 
     def forget(self, hashed: bytes) -> None:
         """A device logged out: its token opens nothing from now on."""

@@ -96,13 +96,8 @@ def _hand_over(hall: Hall, connection: Connection, batch: Batch, live: LiveSessi
 
 async def device_for(hall: Hall, token: str) -> Device | None:
     """The logged-in device of a cookie token, if any."""
-    hashed = token_hash(token)
-    device = hall.devices.known(hashed)
-    if device is None:
-        device = await hall.read(read_device, hashed)
-        if device is not None:
-            hall.devices.remember(hashed, device)
-    return device
+    return await hall.devices.find(token_hash(token),
+                                   lambda hashed: hall.read(read_device, hashed))
 
 
 async def log_out(hall: Hall, token: str, device: Device) -> None:

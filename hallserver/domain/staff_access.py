@@ -32,13 +32,8 @@ async def log_in_staff(hall: Hall, name: str, password: str,
 
 async def staff_for(hall: Hall, token: str) -> StaffMember | None:
     """The member of staff logged in with this cookie token, if any."""
-    hashed = token_hash(token)
-    member = hall.staff_logins.known(hashed)
-    if member is None:
-        member = await hall.read(read_staff_login, hashed)
-        if member is not None:
-            hall.staff_logins.remember(hashed, member)
-    return member
+    return await hall.staff_logins.find(token_hash(token),
+                                        lambda hashed: hall.read(read_staff_login, hashed))
 
 
 async def log_out_staff(hall: Hall, token: str, member: StaffMember) -> None:
