@@ -71,6 +71,12 @@ class Batch:
         self.after_commit.append(callback)
         self._undo.append(self.after_commit.pop)
 
+    def release(self) -> None:
+        """Drops the undo log and callbacks once the batch is done: they refer back to the batch,
+        and a cycle per batch would leave every batch to the garbage collector."""
+        self._undo.clear()
+        self.after_commit.clear()
+
     def mark(self) -> int:
         """A point to undo back to."""
         return len(self._undo)
@@ -197,6 +203,7 @@ class WritePath:
             self._on_batch(len(items), time.perf_counter() - started)
         for callback in batch.after_commit:
             callback()
+        batch.release()
         for (_, future), outcome in zip(items, outcomes, strict=True):
             if future.done():
                 continue

@@ -7,17 +7,20 @@ is read back from the hall itself (its restore endpoint, or `hall sessions inspe
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
 import pytest
+from click.testing import CliRunner
 from playwright.sync_api import expect
 
+from hallserver.cli import main
 from tests.browser.conftest import INVIGILATOR
 from tests.browser.contrast import contrast_failures
 from tests.browser.exam_page import (
-    EXAM_ID, SAVE, act_on, answer, choose, expect_offline_ready, expect_saved, go_to, grid_button,
-    invigilator, journal, journal_until, log_in, restore, saved_answer_events, server_state, status,
+    SAVE, act_on, answer, choose, expect_offline_ready, expect_saved, go_to, grid_button,
+    invigilator, journal, log_in, restore, saved_answer_events, server_state, status,
 )
 from tests.browser.seat_proxy import SeatProxy
 from tests.halls import EXAM
@@ -493,8 +496,13 @@ def test_a_restored_hall_database_gets_the_whole_state_again(hall, new_context):
         path.unlink()
     for path, content in copies.items():
         path.write_bytes(content)
+    # Checked before the hall starts: once it does, the open page may resend at once.
+    inspected = CliRunner().invoke(main, ["sessions", "inspect", "C0001", "--config",
+                                          str(hall.config.base_dir / "hall.toml")])
+    assert inspected.exit_code == 0, inspected.output
+    [session] = json.loads(inspected.output)["sessions"]
+    assert session["session_data"]["answers"] == {"1": "A"}
     hall.start()
-    assert restore(context, hall.url)["session_data"]["answers"] == {"1": "A"}
     answer(page, 4, "D")
     everything = {"1": "A", "2": "B", "3": "C", "4": "D"}
     held = server_state(context, hall.url, lambda data: data.get("answers") == everything)
