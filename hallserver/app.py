@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from hallserver.config import HallConfig
 from hallserver.domain.hall import close_hall, open_hall
 from hallserver.keys import CLOCK, CONFIG, HALL, METRICS
 from hallserver.mdns import lan_presence
-from hallserver.metrics import HallMetrics, metrics_middleware, watch_loop_lag
-from hallserver.tasks import deadline_watch, silence_watch, wal_checkpoints
+from hallserver.metrics import HallMetrics, measure_loop_lag, metrics_middleware
+from hallserver.tasks import deadline_watch, running, silence_watch, wal_checkpoints
 from hallserver.views.routes import add_routes
 from hallserver.web.csrf import csrf_middleware
 from hallserver.web.error_pages import error_middleware
@@ -31,7 +32,7 @@ async def hall_storage(app: web.Application) -> AsyncIterator[None]:
 
 async def loop_lag_watch(app: web.Application) -> AsyncIterator[None]:
     """Keeps the event-loop lag figure fresh."""
-    async for _ in watch_loop_lag(app[METRICS]):
+    async with running("examhall-loop-lag", functools.partial(measure_loop_lag, app[METRICS])):
         yield
 
 

@@ -8,11 +8,9 @@ admin page can show percentiles without a monitoring stack.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
 import time
 from array import array
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -136,19 +134,12 @@ def metrics_middleware(metrics: HallMetrics):
     return middleware
 
 
-async def watch_loop_lag(metrics: HallMetrics) -> AsyncIterator[None]:
-    """Measures how late the event loop wakes from a short sleep (a busy loop answers late)."""
-
-    async def measure() -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            before = loop.time()
-            await asyncio.sleep(LAG_EVERY)
-            metrics.last_lag = max(0.0, loop.time() - before - LAG_EVERY)
-            metrics.loop_lag.set(metrics.last_lag)
-
-    task = asyncio.create_task(measure(), name="examhall-loop-lag")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+async def measure_loop_lag(metrics: HallMetrics) -> None:
+    """Measures, forever, how late the event loop wakes from a short sleep (a busy loop answers
+    late); run it with `tasks.running`."""
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(LAG_EVERY)
+        metrics.last_lag = max(0.0, loop.time() - before - LAG_EVERY)
+        metrics.loop_lag.set(metrics.last_lag)

@@ -100,7 +100,7 @@ def test_pausing_the_hall_stops_every_countdown_and_resuming_moves_every_deadlin
     for page, seconds in zip(pages, frozen):
         held = Candidate(page.context, hall.url, pages.index(page)).clock()["time_remaining"]
         assert abs(seconds - held) <= 2, (seconds, held)
-    console_cell = f'#roster-body tr[data-key="C0001/MTH101"] .cell-time-left .time'
+    console_cell = '#roster-body tr[data-key="C0001/MTH101"] .cell-time-left .time'
     wait_until_steady(console, console_cell, 2000)
     expect(row(console, "C0001").locator(".time-note")).to_have_text("hall paused")
     screenshot(console, "console-hall-paused")
