@@ -38,10 +38,11 @@ class Exam:
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if the exam has one."""
-        return self._by_id.get(question_id)
+        return self.by_id.get(question_id)
 
     @property
-    def _by_id(self) -> dict[str, Question]:
+    def by_id(self) -> dict[str, Question]:
+        """The questions by id (built once: every save checks its answers against it)."""
         cached = self.__dict__.get("_index")
         if cached is None:
             cached = {q.id: q for q in self.questions}
@@ -177,6 +178,8 @@ def paper_for(exam: Exam, order: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shape_error(question: Question, answer: Any) -> str | None:
+    if question.kind == "choice" and isinstance(answer, str) and answer in question.options:
+        return None  # the common case, first: every save checks every answer it carries
     qid = question.id
     if question.kind == "text":
         if not isinstance(answer, str):
@@ -202,8 +205,9 @@ def _shape_error(question: Question, answer: Any) -> str | None:
 
 def check_answers(exam: Exam, answers: dict[str, Any]) -> None:
     """Invalid (422) for an unknown question, or an answer of the wrong shape for its question."""
+    by_id = exam.by_id
     for question_id, answer in answers.items():
-        question = exam.question(question_id)
+        question = by_id.get(question_id)
         if question is None:
             raise Invalid(f"Exam {exam.id} has no question {question_id!r}.",
                           field=f"answers.{question_id}")
@@ -214,8 +218,9 @@ def check_answers(exam: Exam, answers: dict[str, Any]) -> None:
 
 def check_marked(exam: Exam, marked: Iterable[str]) -> None:
     """Invalid (422) for a marked question the exam does not have."""
+    by_id = exam.by_id
     for question_id in marked:
-        if exam.question(question_id) is None:
+        if question_id not in by_id:
             raise Invalid(f"Exam {exam.id} has no question {question_id!r} to mark.",
                           field="marked_questions")
 

@@ -61,38 +61,40 @@ def flatten(save: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _set(data: SessionData, name: str, value: Any) -> None:
-    if name.startswith(ANSWER_PREFIX):
-        question_id = name[len(ANSWER_PREFIX):]
-        if value is None:
-            data.answers.pop(question_id, None)
-        else:
-            data.answers[question_id] = value
-    else:
-        setattr(data, name, value)
-
-
 def apply_fields(data: SessionData, fields: dict[str, Any], device_seq: int | None) -> dict[str, Any]:
     """Applies the fields that are newer than what the session holds; returns those applied.
 
     A save without a device_seq always applies, stamped with the newest stamp seen, so a later
     save that carries one still wins and an equal replay does not.
     """
-    stamp = device_seq if device_seq is not None else max(data.stamps.values(), default=0)
+    stamps, answers = data.stamps, data.answers
+    stamp = device_seq if device_seq is not None else max(stamps.values(), default=0)
     applied: dict[str, Any] = {}
     for name, value in fields.items():
-        if device_seq is not None and data.stamps.get(name, -1) >= device_seq:
+        if device_seq is not None and stamps.get(name, -1) >= device_seq:
             continue
-        _set(data, name, value)
-        data.stamps[name] = stamp
+        if name.startswith(ANSWER_PREFIX):
+            question_id = name[len(ANSWER_PREFIX):]
+            if value is None:
+                answers.pop(question_id, None)
+            else:
+                answers[question_id] = value
+        else:
+            setattr(data, name, value)
+        stamps[name] = stamp
         applied[name] = value
     return applied
 
 
 def unflatten(fields: dict[str, Any]) -> dict[str, Any]:
     """The inverse of flatten: what an event body records of a save."""
-    out: dict[str, Any] = {k: v for k, v in fields.items() if not k.startswith(ANSWER_PREFIX)}
-    answers = {k[len(ANSWER_PREFIX):]: v for k, v in fields.items() if k.startswith(ANSWER_PREFIX)}
+    out: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name.startswith(ANSWER_PREFIX):
+            answers[name[len(ANSWER_PREFIX):]] = value
+        else:
+            out[name] = value
     if answers:
         out["answers"] = answers
     return out

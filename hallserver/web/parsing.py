@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import TypeVar
 
+import orjson
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
@@ -33,8 +33,8 @@ async def read_json(request: web.Request, model: type[M]) -> M:
         raise UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.")
     raw = await read_body(request)
     try:
-        data = json.loads(raw or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        data = orjson.loads(raw or b"{}")
+    except orjson.JSONDecodeError as err:
         raise BadRequest(f"The body is not valid JSON: {err}.") from err
     try:
         return model.model_validate(data)
