@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
@@ -25,7 +26,7 @@ from hallserver.domain.devices import Device, TokenBook
 from hallserver.domain.feed import LiveFeed
 from hallserver.domain.events import EventLog
 from hallserver.domain.exams import Exam, load_exam
-from hallserver.domain.live import LiveSession, SessionBook
+from hallserver.domain.live import LiveSession, SessionBook, SessionKey
 from hallserver.domain.roster import roster_row
 from hallserver.domain.pauses import hall_pause
 from hallserver.domain.staff import StaffMember
@@ -64,10 +65,16 @@ class Hall:
         self.book = SessionBook(self.key, self._publish_session)
 
     def _publish_session(self, live: LiveSession) -> None:
-        # The row is made when a console reads it: with no console open, a save costs nothing.
-        self.feed.publish("candidate", lambda: roster_row(
-            live, self.names.get(live.candidate_id, ""), self.seats.get(live.lease_device or ""),
-            self.clock.now()))
+        # The row is made when a console reads it, from the newest committed state: with no
+        # console open a save costs nothing, and the feed's ring holds keys, not every version
+        # of every session (objects the garbage collector would walk).
+        self.feed.publish("candidate", partial(self._candidate_row, live.key))
+
+    def _candidate_row(self, key: SessionKey) -> dict[str, Any]:
+        live = self.book.committed(key)
+        assert live is not None, "published only once the book holds it"
+        return roster_row(live, self.names.get(live.candidate_id, ""),
+                          self.seats.get(live.lease_device or ""), self.clock.now())
 
     def publish_alert(self, alert: Alert) -> None:
         """Sends a raised or acknowledged alert to the consoles."""
