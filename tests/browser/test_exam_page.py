@@ -200,6 +200,49 @@ def test_second_pc_takes_the_exam_and_the_first_stops(hall, new_context):
     server_state(second_pc, hall.url, lambda data: data.get("answers") == {**answers, "5": "B"})
 
 
+def test_changes_unsent_when_the_exam_moves_reach_the_hall_for_review(hall, new_context):
+    """The first PC cannot save when the candidate moves to a second PC. When the hall's clock
+    tells the first page of the move, the page sends what it had not sent once more: the hall
+    keeps it for review, in its log, and does not lay it over the second PC's session."""
+    first_pc = new_context()
+    first = first_pc.new_page()
+    log_in(first)
+    answer(first, 1, "A")
+    server_state(first_pc, hall.url, lambda data: data.get("answers") == {"1": "A"})
+
+    saves_blocked = True
+    first.route(f"**{SAVE}", lambda route: route.abort() if saves_blocked else route.continue_())
+    answer(first, 2, "B")
+    expect(status(first)).to_have_text(re.compile(r"\(1 not yet sent\)$"))
+
+    second_pc = new_context()
+    second = second_pc.new_page()
+    log_in(second)
+
+    def clock_asked(route):  # the first page asks the hall's clock while its saves fail
+        nonlocal saves_blocked
+        saves_blocked = False
+        route.continue_()
+
+    first.route("**/session/clock", clock_asked)
+    moved = first.get_by_role("dialog", name="Your exam is now on another computer")
+    expect(moved).to_be_visible(timeout=30_000)
+
+    deadline = time.monotonic() + 20
+    while True:
+        history = hall.sessions("C0001")[0]["history"]
+        refused = [event for event in history if event["kind"] == "save_refused"]
+        if any("answers" in event["payload"] for event in refused):
+            break
+        assert time.monotonic() < deadline, f"the unsent answer never reached the hall: {history}"
+        time.sleep(0.2)
+    # (A retry of the save that had failed may be refused first, with what it carried then.)
+    assert refused[-1]["payload"]["answers"] == {"2": "B"}
+    assert {event["reason"] for event in refused} == {"lease_lost"}
+    assert restore(second_pc, hall.url)["session_data"]["answers"] == {"1": "A"}
+    assert journal(first)["sittings"][0]["frozen"] is True
+
+
 def test_submit_lists_what_is_left_and_clears_the_journal(hall, new_context):
     """The submit dialog lists the unanswered and marked questions (each a way back to it);
     after the hall acknowledges the submission nothing of the candidate is left on the PC."""

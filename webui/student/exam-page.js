@@ -268,8 +268,10 @@ export class ExamPage {
   async moved() {
     if (this.hasMoved) return;
     this.hasMoved = true;
-    this.manager.stop();
-    // Kept, never replayed: a later login on this PC must not lay these over newer answers.
+    // What this PC had not sent reaches the hall once, to be kept there for review...
+    await this.manager.sendForReview();
+    // ...and stays here too, never replayed: a later login on this PC must not lay it over
+    // newer answers.
     await this.journal.freeze();
     this.lock();
     this.status.show({ state: SaveState.MOVED, unsent: this.journal.unsentCount() });

@@ -132,6 +132,16 @@ export class Journal {
     return { seq: this.sitting.sealed, body: saveBody(changes.map((e) => e.change)), written };
   }
 
+  /**
+   * Every unsent change as one save body, with the newest change's seq; null when nothing is
+   * unsent. Seals nothing: it is for the hall's review once the exam has moved, never applied.
+   */
+  unsentBody() {
+    if (this.changes.length === 0) return null;
+    return { seq: this.changes[this.changes.length - 1].seq,
+             body: saveBody(this.changes.map((e) => e.change)) };
+  }
+
   /** The hall acknowledged everything up to `seq`: forget those changes, note its answer. */
   acknowledge(seq, answer) {
     const done = this.changes.filter((e) => e.seq <= seq);

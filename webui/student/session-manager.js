@@ -50,6 +50,7 @@ export class SessionManager {
     this.revisionResends = 0;
     this.listeners = [];
     this.trouble = null; // {failedSaves, since, pending}: saves failing since `since`
+    this.refusedSeq = null; // the batch the hall refused because the exam moved (kept for review)
   }
 
   /** Starts autosave and the page's save triggers, and sends whatever the journal holds. */
@@ -65,6 +66,27 @@ export class SessionManager {
     this._emit(this.journal.hasUnsent() ? SaveState.SAVING : SaveState.SAVED);
     // A first save at once: sends what the journal kept, and learns the lease and the clock.
     this.flush({ heartbeat: true });
+  }
+
+  /**
+   * The exam has moved to another PC: sends every change this PC had not sent, in one save, so
+   * that the hall keeps them for review (it refuses the save as lease_lost and logs it) instead
+   * of their lying only on this PC. Not sent again when the hall already refused them all, nor
+   * once the journal is frozen (this was done before the page was reloaded).
+   */
+  async sendForReview() {
+    this.stop();
+    await this.running;
+    if (this.journal.frozen) return;
+    const unsent = this.journal.unsentBody();
+    if (!unsent || (this.refusedSeq ?? -1) >= unsent.seq) return;
+    try {
+      await postJson(this.paths.save, { ...unsent.body, device_seq: unsent.seq, ...this._context() });
+    } catch {
+      // lease_lost is the expected answer (kept for review); if the hall cannot be reached, the
+      // frozen journal keeps the changes on this PC.
+    }
+    this.refusedSeq = unsent.seq;
   }
 
   /** Stops every timer and trigger; the journal keeps what it has. */
@@ -161,6 +183,7 @@ export class SessionManager {
     try {
       answer = await postJson(this.paths.save, payload);
     } catch (err) {
+      if (err instanceof ApiError && err.code === "lease_lost") this.refusedSeq = seq;
       return this._failed(err);
     }
     await this._acknowledged(batch ? seq : null, answer);
