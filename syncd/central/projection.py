@@ -5,6 +5,8 @@ fields that changed and the new revision, `lease_moved` names the device, `sessi
 carries the final answers and the result. A save applies only when its revision is newer than
 the one held; a completed session is final at the central, so whatever comes after it (a save
 from a restored hall, a second completion) is kept in the log, counted, and changes nothing.
+The one exception is `result_rescored` (an answer key corrected after the exam): it replaces the
+result of a completed session, never its answers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ACTIVE, COMPLETED, SUPERSEDED = "active", "completed", "superseded"
-_MOVES = ("session_started", "answers_saved", "lease_moved", "session_completed")
+_MOVES = ("session_started", "answers_saved", "lease_moved", "session_completed", "result_rescored")
 
 
 @dataclass
@@ -63,6 +65,8 @@ def apply(view: SessionView | None, hall_id: str, body: dict[str, Any], epoch: i
     kind, session_id = body.get("kind"), body.get("session_id")
     if kind not in _MOVES or not isinstance(session_id, str):
         return view
+    if kind == "result_rescored":
+        return _rescored(view, body, epoch, seq)
     if view is None:
         view = SessionView(hall_id, session_id, str(body.get("exam_id", "")),
                            str(body.get("registration_number", "")), started_at=body.get("at"))
@@ -109,3 +113,14 @@ def _complete(view: SessionView, body: dict[str, Any]) -> None:
     revision = body.get("revision")
     view.revision = revision if isinstance(revision, int) else view.revision
     view.completed_at = body.get("at")
+
+
+def _rescored(view: SessionView | None, body: dict[str, Any], epoch: int,
+              seq: int) -> SessionView | None:
+    result = body.get("result")
+    if view is None or view.state != COMPLETED or not isinstance(result, dict):
+        return view  # only a completed session's result is ever rescored
+    view = view.copy()
+    view.result = result
+    view.epoch, view.last_seq, view.updated_at = epoch, seq, float(body.get("at") or 0.0)
+    return view

@@ -11,6 +11,8 @@ import signal
 
 import pytest
 
+from tests.exams_fixtures import hall_cli, ok
+from tests.halls import EXAM
 from tests.serving import ServedHall
 from tests.sync.conftest import assert_converged, sync_hall
 from tests.sync.processes import SyncdProcess, eventually, hall_toml, syncd, syncd_ok
@@ -96,3 +98,29 @@ def test_the_daemon_stops_cleanly_on_sigterm_while_the_central_is_down(tmp_path,
     state = json.loads((config.base_dir / "sync" / "state.json").read_text())
     assert "no answer from the central" in state["last_error"]
     assert not os.path.exists(config.base_dir / "sync" / "epoch-request.json")
+
+
+async def test_a_corrected_key_rescores_results_at_the_central_too(tmp_path, central):
+    """After the exam (and its sync), the answer key is corrected and the results rescored at
+    the hall: the next push moves the central's scores to the new ones, answers untouched."""
+    config = sync_hall(tmp_path / "hall", central, candidates=4)
+    with ServedHall(config) as hall:
+        await exam_traffic(hall.url, count=4, saves=6, complete_share=1.0, seed=3)
+        hall.stop()
+    syncd_ok("once", "--config", hall_toml(config))
+    hall_id = json.loads(syncd_ok("status", "--config", hall_toml(config), "--json"))["hall_id"]
+    before = await central.api().sessions(hall_id)
+
+    corrected = tmp_path / "corrected.json"  # every question's key moves from B to A
+    corrected.write_text(json.dumps({**EXAM, "questions": [
+        {**question, "answer": "A"} for question in EXAM["questions"]]}), encoding="utf-8")
+    ok(hall_cli(config, "exam", "import", str(corrected), "--correct-key"))
+    rescored = ok(hall_cli(config, "results", "rescore", "MTH101")).output
+    assert "4 changed" in rescored, rescored
+    syncd_ok("once", "--config", hall_toml(config))
+
+    await assert_converged(central.api(), config, hall_id)  # the same scores as the hall's
+    after = await central.api().sessions(hall_id)
+    assert {s: row["answers"] for s, row in after.items()} == {
+        s: row["answers"] for s, row in before.items()}
+    assert [row["score"] for row in after.values()] != [row["score"] for row in before.values()]
