@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
-from zeroconf import IPVersion, ServiceStateChange
+from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from hallserver import network
@@ -31,6 +31,7 @@ TXT_VERSION = "1"
 MAX_TXT_ENTRY = 255      # RFC 6763: one TXT string is at most 255 bytes
 MAX_INSTANCE_NAME = 63   # RFC 6763: an instance name label is at most 63 bytes
 READVERTISE_SECONDS = 30.0
+LOOK_AROUND_SECONDS = 1.0  # how long a starting hall listens for the halls already announced
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,24 @@ class Advertiser:
         return self._info.name
 
     async def start(self) -> None:
-        """Announces the hall."""
+        """Learns which halls are announced already, then announces this one (renamed "-2"...
+        if its name is taken)."""
+        await self._look_around()
         # zeroconf answers with a task that broadcasts; waiting for it means we really announced.
         await (await self._zeroconf.async_register_service(self._info, allow_name_change=True))
         _LOGGER.info("announced on the LAN as %s", self._info.name)
+
+    async def _look_around(self) -> None:
+        # zeroconf's probes before announcing ask for answers by unicast, which some networks
+        # lose and which reach only one of several mDNS sockets of one machine, so a clash of
+        # names can go unseen. Asking first for answers by multicast fills zeroconf's cache with
+        # every announced hall, and its check for a taken name looks in that cache.
+        browser = AsyncServiceBrowser(self._zeroconf.zeroconf, [SERVICE_TYPE],
+                                      handlers=[_ignore_change], question_type=DNSQuestionType.QM)
+        try:
+            await asyncio.sleep(LOOK_AROUND_SECONDS)
+        finally:
+            await browser.async_cancel()
 
     async def refresh(self) -> None:
         """Re-announces with the current addresses when they changed."""
@@ -162,6 +177,10 @@ class Advertiser:
         except Exception as err:  # noqa: BLE001 - a failed goodbye must not stop the shutdown
             _LOGGER.warning("could not say goodbye on the LAN: %s", err)
         await self._zeroconf.async_close()
+
+
+def _ignore_change(**_change: object) -> None:
+    """A browser needs a handler; looking around only fills the cache."""
 
 
 async def _keep_fresh(advertiser: Advertiser) -> None:
