@@ -16,6 +16,7 @@ from hallserver.domain.staff import StaffMember
 from hallserver.errors import NotFound
 from hallserver.keys import CONFIG, HALL, METRICS
 from hallserver.views.staff import staff_required
+from hallserver.web.answers import json_answer
 
 DAY = 86_400
 
@@ -27,7 +28,7 @@ async def analytics_view(request: web.Request, member: StaffMember) -> web.Respo
     since = hall.clock.now() - DAY
     figures = await hall.read(analytics.analytics, hall.key, hall.hall_id, since)
     summary = request.app[METRICS].summary()
-    return web.json_response({**figures, "save_latency_ms": summary["save_latency_ms"],
+    return json_answer({**figures, "save_latency_ms": summary["save_latency_ms"],
                               "failed_saves_answered": summary["failed_saves"]})
 
 
@@ -37,7 +38,7 @@ async def storage_view(request: web.Request, member: StaffMember) -> web.Respons
     hall, config = request.app[HALL], request.app[CONFIG]
     held = await hall.read(storage.report, config.database_path, hall.clock.now())
     acknowledged = storage.central_acknowledgement(config)
-    return web.json_response({**held, "retention_days": config.storage.retention_days,
+    return json_answer({**held, "retention_days": config.storage.retention_days,
                               "central_high_water_mark": acknowledged.high_water_mark
                               if acknowledged else None})
 
@@ -60,7 +61,7 @@ async def backup_view(request: web.Request, member: StaffMember) -> web.Response
     target = config.base_dir / config.storage.backup_dir / f"hall-{stamp}.db"
     done = await asyncio.to_thread(_backup_and_check, config.database_path, target,
                                    config.storage.busy_timeout_ms)
-    return web.json_response({**done, "by": member.name})
+    return json_answer({**done, "by": member.name})
 
 
 @staff_required("admin")
@@ -68,7 +69,7 @@ async def performance_view(request: web.Request, member: StaffMember) -> web.Res
     """GET /admin/performance: latencies, batch sizes, loop lag, memory, disk."""
     metrics = request.app[METRICS]
     hall = request.app[HALL]
-    return web.json_response({**metrics.summary(), "write_batches": hall.writer.batches,
+    return json_answer({**metrics.summary(), "write_batches": hall.writer.batches,
                               "write_jobs": hall.writer.jobs})
 
 
@@ -90,7 +91,7 @@ async def inspector_view(request: web.Request, member: StaffMember) -> web.Respo
     found, chain = await hall.read(_inspect, hall, registration_number)
     if found is None:
         raise NotFound(f"There is no candidate {registration_number} in this hall.")
-    return web.json_response({"registration_number": registration_number, "sessions": found,
+    return json_answer({"registration_number": registration_number, "sessions": found,
                               "chain": chain})
 
 

@@ -9,6 +9,7 @@ from hallserver import __version__
 from hallserver.crypto.certificates import CA_CERT
 from hallserver.errors import NotFound, StorageUnavailable
 from hallserver.keys import CONFIG, HALL
+from hallserver.web.answers import json_answer
 
 
 def _ping(connection) -> int:
@@ -22,7 +23,7 @@ async def healthz(request: web.Request) -> web.Response:
         sessions = await hall.read(_ping)
     except Exception as err:  # noqa: BLE001 - any storage fault is "not healthy"
         raise StorageUnavailable("The hall's database does not answer.") from err
-    return web.json_response({"status": "ok", "version": __version__, "hall_id": hall.hall_id,
+    return json_answer({"status": "ok", "version": __version__, "hall_id": hall.hall_id,
                               "epoch": hall.epoch, "sessions": sessions,
                               "tls": request.app[CONFIG].server.tls})
 

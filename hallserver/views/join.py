@@ -12,6 +12,7 @@ from aiohttp import web
 from hallserver import network
 from hallserver.crypto.certificates import TlsPaths, fingerprint
 from hallserver.keys import CONFIG, HALL, LISTEN_PORT
+from hallserver.web.answers import json_answer
 
 
 def _join_facts(request: web.Request) -> dict[str, object]:
@@ -56,7 +57,7 @@ async def join_page(request: web.Request) -> web.Response:
 
 async def join_facts(request: web.Request) -> web.Response:
     """GET /join.json: the same facts for scripts."""
-    return web.json_response(_join_facts(request))
+    return json_answer(_join_facts(request))
 
 
 async def join_qr(request: web.Request) -> web.Response:

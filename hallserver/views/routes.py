@@ -15,6 +15,7 @@ from hallserver.views.assets import exam_asset
 from hallserver.views.schemas import (
     CompleteRequest, ExtendRequest, LoginRequest, PageReport, SaveRequest, StaffLoginRequest,
 )
+from hallserver.web.answers import json_answer
 
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -80,7 +81,7 @@ ROUTES: tuple[Route, ...] = (
 
 async def openapi(request: web.Request) -> web.Response:
     """GET /api/openapi.json."""
-    return web.json_response(openapi_document(ALL_ROUTES))
+    return json_answer(openapi_document(ALL_ROUTES))
 
 
 def _operation(route: Route) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from hallserver.errors import Forbidden, NotLoggedIn
 from hallserver.clock import iso
 from hallserver.keys import CONFIG, HALL
 from hallserver.views.schemas import ExtendRequest, StaffLoginRequest
+from hallserver.web.answers import json_answer
 from hallserver.web.cookies import cookie_value
 from hallserver.web.parsing import read_json
 
@@ -50,7 +51,7 @@ async def log_in(request: web.Request) -> web.Response:
     body = await read_json(request, StaffLoginRequest)
     token, member = await staff_access.log_in_staff(request.app[HALL], body.name, body.password,
                                                     request.remote or "")
-    response = web.json_response({"name": member.name, "role": member.role})
+    response = json_answer({"name": member.name, "role": member.role})
     response.set_cookie(COOKIE, token, max_age=COOKIE_SECONDS, path="/", httponly=True,
                         secure=request.app[CONFIG].server.tls, samesite="Strict")
     return response
@@ -60,7 +61,7 @@ async def log_in(request: web.Request) -> web.Response:
 async def log_out(request: web.Request, member: StaffMember) -> web.Response:
     """POST /staff/logout."""
     await staff_access.log_out_staff(request.app[HALL], cookie_value(request, COOKIE) or "", member)
-    response = web.json_response({"logged_out": True})
+    response = json_answer({"logged_out": True})
     response.del_cookie(COOKIE, path="/")
     return response
 
@@ -68,7 +69,7 @@ async def log_out(request: web.Request, member: StaffMember) -> web.Response:
 @staff_required("invigilator")
 async def whoami(request: web.Request, member: StaffMember) -> web.Response:
     """GET /staff/me."""
-    return web.json_response({"name": member.name, "role": member.role})
+    return json_answer({"name": member.name, "role": member.role})
 
 
 async def _snapshot(request: web.Request) -> dict:
@@ -84,7 +85,7 @@ async def _snapshot(request: web.Request) -> dict:
 @staff_required("invigilator")
 async def snapshot(request: web.Request, member: StaffMember) -> web.Response:
     """GET /staff/roster: every candidate, open alerts, the hall's state."""
-    return web.json_response({**await _snapshot(request), "feed_id": request.app[HALL].feed.last_id})
+    return json_answer({**await _snapshot(request), "feed_id": request.app[HALL].feed.last_id})
 
 
 @staff_required("invigilator")
@@ -118,13 +119,13 @@ async def extend(request: web.Request, member: StaffMember) -> web.Response:
     body = await read_json(request, ExtendRequest)
     done = await invigilation.extend_time(request.app[HALL], member, *_target(request),
                                           body.minutes, body.reason)
-    return web.json_response(done)
+    return json_answer(done)
 
 
 def _action(action: Callable[..., Awaitable[dict]]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     @staff_required("invigilator")
     async def handler(request: web.Request, member: StaffMember) -> web.Response:
-        return web.json_response(await action(request.app[HALL], member, *_target(request)))
+        return json_answer(await action(request.app[HALL], member, *_target(request)))
     handler.__doc__ = action.__doc__
     return handler
 
@@ -138,17 +139,17 @@ force_submit = _action(invigilation.force_submit)
 @staff_required("invigilator")
 async def pause_hall(request: web.Request, member: StaffMember) -> web.Response:
     """POST /staff/hall/pause."""
-    return web.json_response(await invigilation.pause_hall(request.app[HALL], member))
+    return json_answer(await invigilation.pause_hall(request.app[HALL], member))
 
 
 @staff_required("invigilator")
 async def resume_hall(request: web.Request, member: StaffMember) -> web.Response:
     """POST /staff/hall/resume."""
-    return web.json_response(await invigilation.resume_hall(request.app[HALL], member))
+    return json_answer(await invigilation.resume_hall(request.app[HALL], member))
 
 
 @staff_required("invigilator")
 async def acknowledge(request: web.Request, member: StaffMember) -> web.Response:
     """POST /staff/alerts/{alert_id}/acknowledge."""
     alert_id = request.match_info["alert_id"]
-    return web.json_response(await invigilation.acknowledge_alert(request.app[HALL], member, alert_id))
+    return json_answer(await invigilation.acknowledge_alert(request.app[HALL], member, alert_id))

@@ -12,6 +12,7 @@ from hallserver.domain.devices import Device
 from hallserver.errors import NotLoggedIn
 from hallserver.keys import CONFIG, HALL
 from hallserver.views.schemas import CompleteRequest, LoginRequest, PageReport, SaveRequest
+from hallserver.web.answers import json_answer
 from hallserver.web.cookies import cookie_value
 from hallserver.web.parsing import read_json
 
@@ -41,7 +42,7 @@ async def log_in(request: web.Request) -> web.Response:
     body = await read_json(request, LoginRequest)
     done = await login.log_in(request.app[HALL], body.registration_number, body.pin,
                               request.remote or "", request.headers.get("User-Agent", ""))
-    response = web.json_response({
+    response = json_answer({
         "candidate": {"registration_number": done.device.registration_number,
                       "name": done.device.name},
         "exams": done.exams})
@@ -53,7 +54,7 @@ async def log_in(request: web.Request) -> web.Response:
 async def settings(request: web.Request) -> web.Response:
     """GET /student/settings: what the exam page needs of the hall's config (no login needed)."""
     config = request.app[CONFIG]
-    return web.json_response({"hall_name": config.hall.name,
+    return json_answer({"hall_name": config.hall.name,
                               "autosave_seconds": config.exam.autosave_seconds})
 
 
@@ -61,7 +62,7 @@ async def settings(request: web.Request) -> web.Response:
 async def log_out(request: web.Request, device: Device) -> web.Response:
     """POST /student/logout."""
     await login.log_out(request.app[HALL], cookie_value(request, COOKIE) or "", device)
-    response = web.json_response({"logged_out": True})
+    response = json_answer({"logged_out": True})
     response.del_cookie(COOKIE, path="/")
     return response
 
@@ -70,7 +71,7 @@ async def log_out(request: web.Request, device: Device) -> web.Response:
 async def paper(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}."""
     exam_id = request.match_info["exam_id"]
-    return web.json_response(await sessions.open_paper(request.app[HALL], device, exam_id))
+    return json_answer(await sessions.open_paper(request.app[HALL], device, exam_id))
 
 
 @candidate_required
@@ -79,21 +80,21 @@ async def save(request: web.Request, device: Device) -> web.Response:
     body = await read_json(request, SaveRequest)
     exam_id = request.match_info["exam_id"]
     saved = await sessions.save(request.app[HALL], device, exam_id, body.model_dump(exclude_unset=True))
-    return web.json_response(saved)
+    return json_answer(saved)
 
 
 @candidate_required
 async def restore(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}/session/restore."""
     exam_id = request.match_info["exam_id"]
-    return web.json_response(await sessions.restore(request.app[HALL], device, exam_id))
+    return json_answer(await sessions.restore(request.app[HALL], device, exam_id))
 
 
 @candidate_required
 async def exam_clock(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}/session/clock."""
     exam_id = request.match_info["exam_id"]
-    return web.json_response(await sessions.exam_clock(request.app[HALL], device, exam_id))
+    return json_answer(await sessions.exam_clock(request.app[HALL], device, exam_id))
 
 
 @candidate_required
@@ -103,7 +104,7 @@ async def complete(request: web.Request, device: Device) -> web.Response:
     exam_id = request.match_info["exam_id"]
     done = await sessions.complete(request.app[HALL], device, exam_id, body.final_answers,
                                    body.time_spent)
-    return web.json_response(done)
+    return json_answer(done)
 
 
 @candidate_required
@@ -111,5 +112,5 @@ async def report(request: web.Request, device: Device) -> web.Response:
     """POST /student/exam/{exam_id}/session/report."""
     body = await read_json(request, PageReport)
     exam_id = request.match_info["exam_id"]
-    return web.json_response(await reports.page_report(request.app[HALL], device, exam_id,
+    return json_answer(await reports.page_report(request.app[HALL], device, exam_id,
                                                        body.model_dump()))

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from hallserver.errors import HallError, InternalFault
+from hallserver.web.answers import json_answer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ _HTTP_MESSAGES = {
 
 def render(error: HallError) -> web.Response:
     """The JSON answer for a domain error."""
-    response = web.json_response(error.to_json(), status=error.status)
+    response = json_answer(error.to_json(), status=error.status)
     retry_after = error.details.get("retry_after")
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
@@ -30,7 +31,7 @@ def render(error: HallError) -> web.Response:
 
 def _from_http(exc: web.HTTPException) -> web.Response:
     code, message = _HTTP_MESSAGES.get(exc.status, ("http_error", exc.reason))
-    response = web.json_response({"error": {"code": code, "message": message}}, status=exc.status)
+    response = json_answer({"error": {"code": code, "message": message}}, status=exc.status)
     if "Allow" in exc.headers:
         response.headers["Allow"] = exc.headers["Allow"]
     return response
