@@ -47,7 +47,7 @@ OPTIONS = "ABCD"
 SAVE_PATH = f"/student/exam/{EXAM_ID}/session/save"
 PAPER_PATH = f"/student/exam/{EXAM_ID}"
 RESTORE_PATH = f"/student/exam/{EXAM_ID}/session/restore"
-SAVED_MARK = b'"saved": true'
+SAVED_MARK = b'"saved":true'  # in the hall's compact JSON (hallserver/web/answers.py)
 REQUEST_TIMEOUT_S = 60.0
 
 EXAM = {
