@@ -29,7 +29,7 @@ async def analytics_view(request: web.Request, member: StaffMember) -> web.Respo
     figures = await hall.read(analytics.analytics, hall.key, hall.hall_id, since)
     summary = request.app[METRICS].summary()
     return json_answer({**figures, "save_latency_ms": summary["save_latency_ms"],
-                              "failed_saves_answered": summary["failed_saves"]})
+                        "failed_saves_answered": summary["failed_saves"]})
 
 
 @staff_required("admin")
@@ -39,8 +39,8 @@ async def storage_view(request: web.Request, member: StaffMember) -> web.Respons
     held = await hall.read(storage.report, config.database_path, hall.clock.now())
     acknowledged = storage.central_acknowledgement(config)
     return json_answer({**held, "retention_days": config.storage.retention_days,
-                              "central_high_water_mark": acknowledged.high_water_mark
-                              if acknowledged else None})
+                        "central_high_water_mark": acknowledged.high_water_mark
+                        if acknowledged else None})
 
 
 def _backup_and_check(database, target, busy_timeout_ms) -> dict:
@@ -70,7 +70,7 @@ async def performance_view(request: web.Request, member: StaffMember) -> web.Res
     metrics = request.app[METRICS]
     hall = request.app[HALL]
     return json_answer({**metrics.summary(), "write_batches": hall.writer.batches,
-                              "write_jobs": hall.writer.jobs})
+                        "write_jobs": hall.writer.jobs})
 
 
 def _inspect(connection, hall, registration_number):
@@ -92,7 +92,7 @@ async def inspector_view(request: web.Request, member: StaffMember) -> web.Respo
     if found is None:
         raise NotFound(f"There is no candidate {registration_number} in this hall.")
     return json_answer({"registration_number": registration_number, "sessions": found,
-                              "chain": chain})
+                        "chain": chain})
 
 
 async def metrics_view(request: web.Request) -> web.Response:

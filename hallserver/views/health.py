@@ -24,8 +24,8 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception as err:  # noqa: BLE001 - any storage fault is "not healthy"
         raise StorageUnavailable("The hall's database does not answer.") from err
     return json_answer({"status": "ok", "version": __version__, "hall_id": hall.hall_id,
-                              "epoch": hall.epoch, "sessions": sessions,
-                              "tls": request.app[CONFIG].server.tls})
+                        "epoch": hall.epoch, "sessions": sessions,
+                        "tls": request.app[CONFIG].server.tls})
 
 
 async def ca_certificate(request: web.Request) -> web.FileResponse:

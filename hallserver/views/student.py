@@ -55,7 +55,7 @@ async def settings(request: web.Request) -> web.Response:
     """GET /student/settings: what the exam page needs of the hall's config (no login needed)."""
     config = request.app[CONFIG]
     return json_answer({"hall_name": config.hall.name,
-                              "autosave_seconds": config.exam.autosave_seconds})
+                        "autosave_seconds": config.exam.autosave_seconds})
 
 
 @candidate_required
@@ -113,4 +113,4 @@ async def report(request: web.Request, device: Device) -> web.Response:
     body = await read_json(request, PageReport)
     exam_id = request.match_info["exam_id"]
     return json_answer(await reports.page_report(request.app[HALL], device, exam_id,
-                                                       body.model_dump()))
+                                                 body.model_dump()))
