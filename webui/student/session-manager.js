@@ -221,8 +221,8 @@ export class SessionManager {
     }
     if (!(err instanceof ApiError)) throw err;
     if (err.code === "lease_lost") {
+      // The page sends what is left for review, then freezes the journal (onLeaseLost).
       this.stop();
-      await this.journal.freeze();
       this._emit(SaveState.MOVED, err.message);
       this.hooks.onLeaseLost(err.message);
       return false;
