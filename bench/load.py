@@ -672,7 +672,7 @@ async def open_loop(base_url: str, candidates: Sequence[Candidate], duration: fl
     rng = random.Random(seed)
     records: list[OpenLoopRecord] = []
     error_samples: list[str] = []
-    failed = [0]
+    failed = 0
     t0 = loop.time() + 0.5
     stop_at = t0 + duration
     max_requests = int(duration / change_every[0]) + int(duration / autosave_every) + 8
@@ -680,6 +680,7 @@ async def open_loop(base_url: str, candidates: Sequence[Candidate], duration: fl
     async with client_session(limit=0) as session:
         async def request(kind: str, method: str, path: str, candidate: Candidate,
                           body: dict[str, Any] | None, due: float) -> None:
+            nonlocal failed
             sent = loop.time()
             why = ""
             data = None if body is None else json.dumps(body).encode()
@@ -699,7 +700,7 @@ async def open_loop(base_url: str, candidates: Sequence[Candidate], duration: fl
                     error_samples.append(f"{why} {err}")
             records.append(OpenLoopRecord(kind, due, sent, loop.time(), why))
             if why:
-                failed[0] += 1
+                failed += 1
 
         async def sleep_until(when: float) -> None:
             delay = when - loop.time()
@@ -750,7 +751,7 @@ async def open_loop(base_url: str, candidates: Sequence[Candidate], duration: fl
                 lat = sorted(r.done - r.due for r in window)
                 p99 = percentile(lat, 99)
                 log(f"  {label} t={now - t0:5.1f}s  {len(window) / progress_every:7.0f} req/s  "
-                    f"p99 {p99 * 1000 if p99 is not None else 0:7.1f} ms  errors {failed[0]}")
+                    f"p99 {p99 * 1000 if p99 is not None else 0:7.1f} ms  errors {failed}")
 
         probe = _LagProbe()
         cpu = CpuWatch(servers)

@@ -86,7 +86,6 @@ export class SessionManager {
       // lease_lost is the expected answer (kept for review); if the hall cannot be reached, the
       // frozen journal keeps the changes on this PC.
     }
-    this.refusedSeq = unsent.seq;
   }
 
   /** Stops every timer and trigger; the journal keeps what it has. */
