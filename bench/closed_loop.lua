@@ -3,7 +3,7 @@
 --   wrk -t1 -c200 -d15s -s bench/closed_loop.lua URL -- COOKIES_FILE BODIES_FILE CHECK
 --
 -- COOKIES_FILE: one cookie token per line (each request takes the next one, round robin).
--- BODIES_FILE:  one JSON body per line (round robin too).
+-- BODIES_FILE:  one JSON body per line (round robin too); "-" sends GETs without a body.
 -- CHECK:        a plain string every good answer's body contains ("-" for none).
 -- At the end it prints one line "BENCHJSON {...}" that bench/load.py reads.
 
@@ -29,13 +29,16 @@ end
 
 function init(args)
   cookies = read_lines(args[1])
-  bodies = read_lines(args[2])
+  if args[2] ~= "-" then bodies = read_lines(args[2]) end
   if args[3] ~= nil and args[3] ~= "-" then check = args[3] end
   next_cookie = math.random(#cookies) - 1
 end
 
 function request()
   next_cookie = next_cookie % #cookies + 1
+  if #bodies == 0 then
+    return wrk.format("GET", nil, {["Cookie"] = "examhall_candidate=" .. cookies[next_cookie]})
+  end
   next_body = next_body % #bodies + 1
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/json",

@@ -47,6 +47,8 @@ OPTIONS = "ABCD"
 SAVE_PATH = f"/student/exam/{EXAM_ID}/session/save"
 PAPER_PATH = f"/student/exam/{EXAM_ID}"
 RESTORE_PATH = f"/student/exam/{EXAM_ID}/session/restore"
+CLOCK_PATH = f"/student/exam/{EXAM_ID}/session/clock"
+SETTINGS_PATH = "/student/settings"
 SAVED_MARK = b'"saved":true'  # in the hall's compact JSON (hallserver/web/answers.py)
 REQUEST_TIMEOUT_S = 60.0
 
@@ -578,15 +580,16 @@ def closed_loop_wrk(url: str, tokens: Sequence[str], bodies: Sequence[bytes], co
 
     wrk sends each request with the next candidate cookie in turn, so saves carry no device_seq
     (two connections may hold the same candidate's saves at once; without a device_seq every
-    save applies).
+    save applies). With no `bodies` it sends GETs.
     """
     cookies_file, bodies_file = workdir / "wrk-cookies.txt", workdir / "wrk-bodies.txt"
     cookies_file.write_text("\n".join(tokens) + "\n", encoding="utf-8")
     bodies_file.write_text("\n".join(b.decode() for b in bodies) + "\n", encoding="utf-8")
+    bodies_arg = str(bodies_file) if bodies else "-"
 
     def run(seconds: float) -> dict[str, Any]:
         argv = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-                "-s", str(LUA_SCRIPT), url, "--", str(cookies_file), str(bodies_file), check or "-"]
+                "-s", str(LUA_SCRIPT), url, "--", str(cookies_file), bodies_arg, check or "-"]
         finished = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60,
                                   stdin=subprocess.DEVNULL)
         for line in finished.stdout.splitlines():

@@ -154,6 +154,8 @@ class Bench:
             log(f"  ratio hall/echo [{client}]: {pair['ratio']:.2f}")
             out[client] = pair
         out["hall_rss_mb"] = hall.rss_mb()
+        if "wrk" in clients:
+            out["cpu_per_request_us"] = self._costs(echo, hall, tokens, bodies)
         if self.args.profile:
             out["profile"] = self._profile(hall, tokens, bodies)
         self.results["closed_loop"] = out
@@ -186,6 +188,30 @@ class Bench:
             figures["events_committed"] = committed
             figures["every_ack_on_disk"] = committed >= figures["ok"]
         return figures
+
+    def _costs(self, echo: load.ServerProcess, hall: load.ServerProcess, tokens: list[str],
+               bodies: list[bytes]) -> dict[str, float | None]:
+        """The server's CPU per answered request, each kind alone under wrk: where a save's cost
+        goes (aiohttp and the middlewares, the candidate's cookie, reads, the save itself)."""
+        seconds = max(2.0, self.p["closed_seconds"] / 3)
+        kinds = (("echo POST", echo, load.SAVE_PATH, bodies, None),
+                 ("GET /student/settings", hall, load.SETTINGS_PATH, [], None),
+                 ("GET session/clock", hall, load.CLOCK_PATH, [], None),
+                 ("GET session/restore", hall, load.RESTORE_PATH, [], None),
+                 ("GET the paper", hall, load.PAPER_PATH, [], None),
+                 ("POST session/save", hall, load.SAVE_PATH, bodies, load.SAVED_MARK.decode()))
+        costs: dict[str, float | None] = {}
+        self.quiet(max_wait=60)
+        log(f"CPU per request: each kind alone under wrk for {seconds:.0f}s")
+        for name, server, path, body_list, check in kinds:
+            cpu = load.CpuWatch([server])
+            figures = load.closed_loop_wrk(server.base_url + path, tokens, body_list,
+                                           self.args.connections, 0, seconds, check, self.workdir)
+            used = cpu.shares()[f"{server.name}_cpu"]
+            good = figures["per_second"] if not figures["errors"] else 0
+            costs[name] = round(1e6 * used / good, 1) if good else None
+            log(f"  {name}: {figures['per_second']:.0f}/s, {costs[name]} µs of server CPU each")
+        return costs
 
     def _profile(self, hall: load.ServerProcess, tokens: list[str], bodies: list[bytes]) -> dict[str, Any]:
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -413,6 +439,10 @@ def render(results: dict[str, Any]) -> str:
                          f"{'met' if pair['ratio'] >= 0.5 else 'NOT met'}); saves committed "
                          f"{_f(hall.get('events_committed'))} >= acknowledged {_f(hall['ok'])}: "
                          f"{hall.get('every_ack_on_disk')}")
+        costs = closed.get("cpu_per_request_us")
+        if costs:
+            lines.append("  server CPU per answered request, each kind alone under wrk (µs): "
+                         + ", ".join(f"{name} {_f(value, 0)}" for name, value in costs.items()))
         rss = closed.get("hall_rss_mb", {})
         lines.append(f"  hall RSS after the closed loop: {_f(rss.get('VmRSS'), 0)} MiB "
                      f"(PIN cost 2^{closed['pin_cost']} for setup)")
