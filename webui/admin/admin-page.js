@@ -2,16 +2,32 @@
 // role" and no figures), the header, and a figure loaded with its error said in the page.
 
 import { currentStaff, errorText } from "../staff/staff-api.js";
-import { installHeader } from "../staff/staff-header.js";
+import { installHeader, renderStaffBar } from "../staff/staff-header.js";
 import { formatTimeOfDay } from "../staff/format.js";
 
 const $ = (id) => document.getElementById(id);
 
+/** Says the page is not for this member's role, where the page would have been. */
 function deny(member) {
-  $("admin-denied-text").textContent =
+  const section = document.createElement("section");
+  section.className = "admin-denied card";
+  section.id = "admin-denied";
+  section.setAttribute("aria-labelledby", "admin-denied-title");
+  const title = document.createElement("h1");
+  title.id = "admin-denied-title";
+  title.textContent = "Not for your role";
+  const text = document.createElement("p");
+  text.id = "admin-denied-text";
+  text.textContent =
     `These pages are for hall admins. You are logged in as ${member.name}, an ${member.role}.`;
-  $("admin-denied").hidden = false;
-  $("admin-main").remove(); // nothing of an admin page stays behind for another role
+  const way = document.createElement("p");
+  const link = document.createElement("a");
+  link.className = "button primary";
+  link.href = "/ui/invigilator/index.html";
+  link.textContent = "Open the invigilator console";
+  way.append(link);
+  section.append(title, text, way);
+  $("admin-main").replaceWith(section); // nothing of an admin page stays behind for another role
 }
 
 /** Shows `text` as the page's error (the hall's own message when it sent one). */
@@ -31,6 +47,7 @@ export function stamp() {
  * Refresh button and every `everyMs` (when given).
  */
 export async function startAdminPage(load, { everyMs = 0 } = {}) {
+  renderStaffBar();
   let member;
   try {
     member = await currentStaff();

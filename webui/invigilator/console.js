@@ -2,7 +2,7 @@
 // Nothing here polls: the hall pushes every change (live-feed.js); a one-second tick only moves
 // the countdowns and the "last save" ages on, against the hall's clock.
 
-import { installHeader } from "../staff/staff-header.js";
+import { installHeader, renderStaffBar } from "../staff/staff-header.js";
 import { currentStaff, errorText } from "../staff/staff-api.js";
 import { formatTimeOfDay } from "../staff/format.js";
 import { CandidateActions } from "./actions.js";
@@ -82,6 +82,7 @@ function findCandidate(table, alert) {
 }
 
 async function start() {
+  renderStaffBar();
   let member;
   try {
     member = await currentStaff();

@@ -4,6 +4,48 @@
 
 import { getJson, logOut } from "./staff-api.js";
 
+// The staff pages, in the bar's order; `admin`: shown to admins only.
+const PAGES = [
+  { href: "/ui/invigilator/index.html", label: "Console" },
+  { href: "/ui/admin/analytics.html", label: "Analytics", admin: true },
+  { href: "/ui/admin/storage.html", label: "Storage", admin: true },
+  { href: "/ui/admin/performance.html", label: "Performance", admin: true },
+  { href: "/ui/admin/inspector.html", label: "Inspector", admin: true },
+];
+
+function element(tag, attributes = {}, text = "") {
+  const made = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
+  if (text) made.textContent = text;
+  return made;
+}
+
+/**
+ * Builds the bar inside the page's `<header class="staff-bar" data-title="…">`: the hall's name,
+ * the page's title, the staff pages, who is logged in and the way out. Call it first, before
+ * anything is fetched, so the bar is there even when the hall cannot be reached.
+ */
+export function renderStaffBar() {
+  const bar = document.querySelector("header.staff-bar");
+  if (!bar || bar.childElementCount) return;
+  const brand = element("div", { class: "staff-brand" });
+  brand.append(element("p", { class: "hall-name", id: "hall-name" }, "Exam hall"),
+               element("p", { class: "staff-page-title" }, bar.dataset.title || "Staff"));
+  const nav = element("nav", { class: "staff-nav", "aria-label": "Staff pages" });
+  for (const page of PAGES) {
+    const link = element("a", { href: page.href }, page.label);
+    if (page.admin) {
+      link.setAttribute("data-admin-only", "");
+      link.hidden = true;
+    }
+    nav.append(link);
+  }
+  const who = element("div", { class: "staff-who" });
+  who.append(element("span", { id: "staff-who" }),
+             element("button", { class: "button quiet small", id: "log-out", type: "button" }, "Log out"));
+  bar.append(brand, nav, who);
+}
+
 function markCurrent(nav) {
   for (const link of nav.querySelectorAll("a[href]")) {
     const here = new URL(link.href, location.href).pathname === location.pathname;
