@@ -382,6 +382,12 @@ def closed_loop_bodies(count: int = 8) -> list[bytes]:
     return [json.dumps(closed_loop_body(v)).encode() for v in range(count)]
 
 
+def replayed_bodies(count: int = 8) -> list[bytes]:
+    """The same saves sent again by a device that has since saved newer ones (device_seq 1,
+    below every stamp the closed loop leaves): each is checked and merged, and changes nothing."""
+    return [json.dumps({**closed_loop_body(v), "device_seq": 1}).encode() for v in range(count)]
+
+
 # --------------------------------------------------------------------------------------------
 # Clients
 

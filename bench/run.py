@@ -192,13 +192,16 @@ class Bench:
     def _costs(self, echo: load.ServerProcess, hall: load.ServerProcess, tokens: list[str],
                bodies: list[bytes]) -> dict[str, float | None]:
         """The server's CPU per answered request, each kind alone under wrk: where a save's cost
-        goes (aiohttp and the middlewares, the candidate's cookie, reads, the save itself)."""
+        goes (aiohttp and the middlewares, the candidate's cookie, reads, a save's checks and
+        merge without a change to store, and a save that stores one)."""
         seconds = max(2.0, self.p["closed_seconds"] / 3)
         kinds = (("echo POST", echo, load.SAVE_PATH, bodies, None),
                  ("GET /student/settings", hall, load.SETTINGS_PATH, [], None),
                  ("GET session/clock", hall, load.CLOCK_PATH, [], None),
                  ("GET session/restore", hall, load.RESTORE_PATH, [], None),
                  ("GET the paper", hall, load.PAPER_PATH, [], None),
+                 ("POST session/save, a replay that changes nothing", hall, load.SAVE_PATH,
+                  load.replayed_bodies(), load.SAVED_MARK.decode()),
                  ("POST session/save", hall, load.SAVE_PATH, bodies, load.SAVED_MARK.decode()))
         costs: dict[str, float | None] = {}
         self.quiet(max_wait=60)
