@@ -235,9 +235,13 @@ def hall_server(config: Path, log_path: Path) -> ServerProcess:
                                         "--port", "0"], config.parent, log_path)
 
 
-def echo_server(log_path: Path) -> ServerProcess:
-    return ServerProcess("echo server", [sys.executable, "-m", "bench.echo_server", "--port", "0"],
-                         REPO, log_path)
+def echo_server(log_path: Path, durable: Path | None = None) -> ServerProcess:
+    """The bare echo server; with `durable`, the one that also stores each body in that SQLite
+    file before answering (the floor of a durable save)."""
+    argv = [sys.executable, "-m", "bench.echo_server", "--port", "0"]
+    if durable is not None:
+        return ServerProcess("durable echo", [*argv, "--durable", str(durable)], REPO, log_path)
+    return ServerProcess("echo server", argv, REPO, log_path)
 
 
 def events_high_water(database: Path) -> int:

@@ -116,10 +116,13 @@ class Bench:
     # -- scenarios
 
     def closed(self) -> None:
-        """Closed loop: echo ceiling and hall saves, same client, same concurrency, back to back."""
+        """Closed loop: echo ceiling, durable echo and hall saves, same client, same concurrency,
+        back to back."""
         p, connections = self.p, self.args.connections
         config = self.make_hall("closed", connections, SETUP_PIN_COST)
         echo = self.start(load.echo_server(self.workdir / "echo.log"))
+        durable = self.start(load.echo_server(self.workdir / "durable-echo.log",
+                                              self.workdir / "durable-echo.db"))
         hall = self.start(load.hall_server(config, self.workdir / "hall-closed.log"))
         candidates = [Candidate.numbered(n) for n in range(1, connections + 1)]
         log(f"logging in {connections} candidates and opening their papers")
@@ -140,6 +143,7 @@ class Bench:
             pair: dict[str, Any] = {}
             for target, server, url, check in (
                     ("echo", echo, echo.base_url + load.SAVE_PATH, None),
+                    ("durable", durable, durable.base_url + load.SAVE_PATH, None),
                     ("hall", hall, hall.base_url + load.SAVE_PATH, load.SAVED_MARK)):
                 log(f"closed loop [{client}] {target}: {connections} connections, "
                     f"{p['closed_warmup']:.0f}s warm-up + {p['closed_seconds']:.0f}s")
@@ -150,16 +154,20 @@ class Bench:
                     f"p99 {figures['p99_ms']} ms  errors {figures['errors']}  "
                     f"(server CPU {figures.get(server.name + '_cpu')} cores, "
                     f"load generator {figures['load_generator_cpu']} cores)")
-            pair["ratio"] = round(pair["hall"]["per_second"] / max(pair["echo"]["per_second"], 1e-9), 3)
-            log(f"  ratio hall/echo [{client}]: {pair['ratio']:.2f}")
+            ceiling = max(pair["echo"]["per_second"], 1e-9)
+            pair["ratio"] = round(pair["hall"]["per_second"] / ceiling, 3)
+            pair["durable_ratio"] = round(pair["durable"]["per_second"] / ceiling, 3)
+            log(f"  ratio hall/echo [{client}]: {pair['ratio']:.2f}; durable echo/echo: "
+                f"{pair['durable_ratio']:.2f}")
             out[client] = pair
         out["hall_rss_mb"] = hall.rss_mb()
         if "wrk" in clients:
-            out["cpu_per_request_us"] = self._costs(echo, hall, tokens, bodies)
+            out["cpu_per_request_us"] = self._costs(echo, durable, hall, tokens, bodies)
         if self.args.profile:
             out["profile"] = self._profile(hall, tokens, bodies)
         self.results["closed_loop"] = out
         self.stop(hall)
+        self.stop(durable)
         self.stop(echo)
 
     def _closed_run(self, client: str, server: load.ServerProcess, url: str, tokens: list[str],
@@ -183,19 +191,22 @@ class Bench:
             cpu = load.CpuWatch([server])
             figures = python_run(p["closed_seconds"])
         figures.update(cpu.shares())
+        figures["server_cpu"] = figures.get(f"{server.name}_cpu")
         if database is not None:
             committed = load.events_high_water(database) - before
             figures["events_committed"] = committed
             figures["every_ack_on_disk"] = committed >= figures["ok"]
         return figures
 
-    def _costs(self, echo: load.ServerProcess, hall: load.ServerProcess, tokens: list[str],
+    def _costs(self, echo: load.ServerProcess, durable: load.ServerProcess,
+               hall: load.ServerProcess, tokens: list[str],
                bodies: list[bytes]) -> dict[str, float | None]:
         """The server's CPU per answered request, each kind alone under wrk: where a save's cost
         goes (aiohttp and the middlewares, the candidate's cookie, reads, a save's checks and
         merge without a change to store, and a save that stores one)."""
         seconds = max(2.0, self.p["closed_seconds"] / 3)
         kinds = (("echo POST", echo, load.SAVE_PATH, bodies, None),
+                 ("durable echo POST", durable, load.SAVE_PATH, bodies, None),
                  ("GET /student/settings", hall, load.SETTINGS_PATH, [], None),
                  ("GET session/clock", hall, load.CLOCK_PATH, [], None),
                  ("GET session/restore", hall, load.RESTORE_PATH, [], None),
@@ -430,14 +441,19 @@ def render(results: dict[str, Any]) -> str:
             pair = closed.get(client)
             if not pair:
                 continue
-            for target in ("echo", "hall"):
-                f = pair[target]
-                server_cpu = f.get("echo server_cpu", f.get("hall serve_cpu"))
+            for target in ("echo", "durable", "hall"):
+                f = pair.get(target)
+                if not f:
+                    continue
+                server_cpu = f.get("server_cpu")
                 lines.append(f"  {client:<8}{target:<7}{_f(f['per_second'], 0):>9}{_f(f['p50_ms']):>9}"
                              f"{_f(f['p99_ms']):>9}{_f(f['max_ms']):>9}{_f(f['errors']):>8}"
                              f"{_f(server_cpu, 2):>9}{_f(f['load_generator_cpu'], 2):>9}"
                              f"{_f(f.get('other_cpu'), 2):>7}")
             hall = pair["hall"]
+            if "durable_ratio" in pair:
+                lines.append(f"  {client:<8}ratio durable echo/echo = {pair['durable_ratio']:.2f} "
+                             "(storing the body alone, as the hall stores a save)")
             lines.append(f"  {client:<8}ratio hall/echo = {pair['ratio']:.2f} (target >= 0.50: "
                          f"{'met' if pair['ratio'] >= 0.5 else 'NOT met'}); saves committed "
                          f"{_f(hall.get('events_committed'))} >= acknowledged {_f(hall['ok'])}: "
