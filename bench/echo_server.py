@@ -37,6 +37,7 @@ class DurableStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._db: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[tuple[bytes, asyncio.Future]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
 
@@ -51,7 +52,8 @@ class DurableStore:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        await self._db.close()
+        if self._db is not None:
+            await self._db.close()
 
     async def store(self, body: bytes) -> None:
         """Returns once `body` is committed."""

@@ -152,7 +152,7 @@ class Bench:
                 pair[target] = figures
                 log(f"  {figures['per_second']:.0f}/s  p50 {figures['p50_ms']} ms  "
                     f"p99 {figures['p99_ms']} ms  errors {figures['errors']}  "
-                    f"(server CPU {figures.get(server.name + '_cpu')} cores, "
+                    f"(server CPU {figures['server_cpu']} cores, "
                     f"load generator {figures['load_generator_cpu']} cores)")
             ceiling = max(pair["echo"]["per_second"], 1e-9)
             pair["ratio"] = round(pair["hall"]["per_second"] / ceiling, 3)
