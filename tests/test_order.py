@@ -3,6 +3,7 @@ stored with the session when it starts, and fixed options (and fixed questions) 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import random
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from hallserver.app import create_app
 from hallserver.domain.order import question_order, shuffled
 from hallserver.domain.exam_file import read_exam
+from hallserver.keys import HALL
 from tests.exams_fixtures import SAMPLES, add_candidates, empty_hall, hall_cli, ok, sign_in
 from tests.halls import EXAM, candidate_rows, make_hall
 
@@ -89,6 +91,26 @@ async def test_the_order_is_stored_when_the_session_starts(shuffled_hall, aiohtt
     resumed = await aiohttp_client(create_app(shuffled_hall))
     await sign_in(resumed, registration, pin)
     assert _layout(await _paper(resumed)) == shown
+
+
+async def test_a_cached_sessions_order_stays_out_of_garbage_collections(shuffled_hall, aiohttp_client):
+    """The hall keeps every session it touched in memory; a list per question in each of them
+    lengthened the collector's pauses until 10,000 candidates no longer held (bench: capacity)."""
+    registration, _, pin = candidate_rows(1)[0]
+    with sqlite3.connect(shuffled_hall.database_path) as db:
+        (candidate_id,) = db.execute("SELECT id FROM candidates WHERE registration_number = ?",
+                                     (registration,)).fetchone()
+    db.close()
+    for started in (True, False):  # at the start of the session, then read back after a restart
+        client = await aiohttp_client(create_app(shuffled_hall))
+        await sign_in(client, registration, pin)
+        shown = _layout(await _paper(client))
+        order = client.app[HALL].book.committed((candidate_id, "MTH101")).question_order
+        gc.collect()
+        assert [(q, list(order["options"][q])) for q in order["questions"]] == shown, started
+        assert not gc.is_tracked(order["questions"]), started
+        assert not any(gc.is_tracked(keys) for keys in order["options"].values()), started
+        await client.close()
 
 
 def _old_algorithm(items: list[str], seed: str) -> list[str]:

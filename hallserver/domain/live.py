@@ -22,6 +22,7 @@ from hallserver.crypto.sealing import DataKey, SealError
 from hallserver.db.models import candidates, exam_records, exam_sessions
 from hallserver.db.writer import Batch
 from hallserver.domain.merge import SessionData
+from hallserver.domain.order import kept
 from hallserver.errors import DamagedRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def _from_row(key: DataKey, row: Any) -> LiveSession:
         result=result, session_id=row.session_id, revision=row.revision or 0, data=data,
         lease_device=row.lease_device, last_saved=row.last_saved, created_at=row.created_at,
         paused_at=row.paused_at, pause_kind=row.pause_kind, lease_requested=row.lease_requested,
-        question_order=json.loads(row.question_order) if row.question_order else None)
+        question_order=kept(json.loads(row.question_order)) if row.question_order else None)
 
 
 class SessionBook:

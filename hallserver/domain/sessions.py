@@ -24,6 +24,7 @@ from hallserver.domain.exams import Exam
 from hallserver.domain.hall import Hall
 from hallserver.domain.live import LiveSession, read_session
 from hallserver.domain.merge import apply_fields, flatten, unflatten
+from hallserver.domain.order import kept
 from hallserver.errors import (
     HallError, LeaseLost, MovePending, NotFound, RevisionAhead, SessionCompleted, TimeOver,
 )
@@ -49,7 +50,7 @@ def _current(hall: Hall, connection: Connection, batch: Batch, device: Device,
 
 def _start(hall: Hall, connection: Connection, batch: Batch, live: LiveSession, exam: Exam,
            device: Device, now: float) -> LiveSession:
-    order = exam_rules.question_order(exam, hall.hall_id, live.registration_number)
+    order = kept(exam_rules.question_order(exam, hall.hall_id, live.registration_number))
     started = live.evolve(status="in_progress", started_at=now,
                           deadline=now + exam.duration_seconds, session_id=uuid.uuid4().hex,
                           lease_device=device.id, created_at=now, question_order=order)
