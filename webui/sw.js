@@ -8,7 +8,8 @@
 // and the paper and answers live in the page's journal (IndexedDB), not in this cache. The
 // exam's images are kept too, in a cache of their own that the page clears after submission.
 
-const CACHE = "examhall-pages-v1";
+// A new name whenever SHELL changes: activation then drops the old copy, files gone with it.
+const CACHE = "examhall-pages-v2";
 // The images of the candidate's exam (/exam-assets/...): the exam page fetches them all when it
 // opens, so they show offline too, and deletes this cache once the exam is handed in.
 const ASSETS = "examhall-exam-assets";
@@ -18,13 +19,16 @@ const SHELL = [
   "/ui/student/exam.html",
   "/ui/student/login.css",
   "/ui/student/exam.css",
-  "/ui/student/api.js",
   "/ui/student/backoff.js",
   "/ui/student/exam-boot.js",
+  "/ui/student/exam-clock.js",
+  "/ui/student/exam-navigation.js",
   "/ui/student/exam-page.js",
+  "/ui/student/exam-paths.js",
   "/ui/student/idb.js",
   "/ui/student/journal.js",
   "/ui/student/keyboard.js",
+  "/ui/student/lease-moves.js",
   "/ui/student/login.js",
   "/ui/student/message-view.js",
   "/ui/student/nav-grid.js",
@@ -32,15 +36,23 @@ const SHELL = [
   "/ui/student/question-view.js",
   "/ui/student/rich-text.js",
   "/ui/student/resume-dialog.js",
+  "/ui/student/save-button.js",
   "/ui/student/session-manager.js",
   "/ui/student/settings.js",
   "/ui/student/state.js",
   "/ui/student/status-view.js",
   "/ui/student/submit-dialog.js",
+  "/ui/student/submit-flow.js",
   "/ui/student/timer.js",
   "/ui/shared/base.css",
+  "/ui/shared/api.js",
+  "/ui/shared/device-store.js",
   "/ui/shared/dialog.js",
+  "/ui/shared/dom.js",
+  "/ui/shared/format.js",
+  "/ui/shared/login-form.js",
   "/ui/shared/prefs.js",
+  "/ui/shared/text.js",
 ];
 
 self.addEventListener("install", (event) => {

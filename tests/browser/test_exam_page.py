@@ -509,8 +509,9 @@ def test_large_saves_travel_gzip_compressed(hall, new_context):
     with page.expect_request(lambda request: request.url.endswith(SAVE)
                              and request.headers.get("content-encoding") == "gzip") as sent:
         answer_now = page.evaluate("""async (marked) => {
-            const api = await import("/ui/student/api.js");
-            return api.postJson(api.examPaths("MTH101").save, { marked_questions: marked });
+            const api = await import("/ui/shared/api.js");
+            const { examPaths } = await import("/ui/student/exam-paths.js");
+            return api.postJson(examPaths("MTH101").save, { marked_questions: marked });
         }""", marked)
     assert answer_now["saved"] is True
     assert len(sent.value.post_data_buffer) < 1000  # 10 KB of JSON, compressed

@@ -1,32 +1,20 @@
 // What every admin page shares: the staff login check (an invigilator sees a plain "not for your
 // role" and no figures), the header, and a figure loaded with its error said in the page.
 
-import { currentStaff, errorText } from "../staff/staff-api.js";
-import { installHeader, renderStaffBar } from "../staff/staff-header.js";
-import { formatTimeOfDay } from "../staff/format.js";
-
-const $ = (id) => document.getElementById(id);
+import { errorText } from "../shared/api.js";
+import { $, el } from "../shared/dom.js";
+import { formatTimeOfDay } from "../shared/format.js";
+import { startStaffPage } from "../staff/staff-header.js";
 
 /** Says the page is not for this member's role, where the page would have been. */
 function deny(member) {
-  const section = document.createElement("section");
-  section.className = "admin-denied card";
-  section.id = "admin-denied";
-  section.setAttribute("aria-labelledby", "admin-denied-title");
-  const title = document.createElement("h1");
-  title.id = "admin-denied-title";
-  title.textContent = "Not for your role";
-  const text = document.createElement("p");
-  text.id = "admin-denied-text";
-  text.textContent =
-    `These pages are for hall admins. You are logged in as ${member.name}, an ${member.role}.`;
-  const way = document.createElement("p");
-  const link = document.createElement("a");
-  link.className = "button primary";
-  link.href = "/ui/invigilator/index.html";
-  link.textContent = "Open the invigilator console";
-  way.append(link);
-  section.append(title, text, way);
+  const section = el("section", {
+    className: "admin-denied card", attrs: { id: "admin-denied", "aria-labelledby": "admin-denied-title" },
+  }, el("h1", { text: "Not for your role", attrs: { id: "admin-denied-title" } }),
+  el("p", { text: `These pages are for hall admins. You are logged in as ${member.name}, an ${member.role}.`,
+            attrs: { id: "admin-denied-text" } }),
+  el("p", {}, el("a", { className: "button primary", text: "Open the invigilator console",
+                        attrs: { href: "/ui/invigilator/index.html" } })));
   $("admin-main").replaceWith(section); // nothing of an admin page stays behind for another role
 }
 
@@ -47,15 +35,8 @@ export function stamp() {
  * Refresh button and every `everyMs` (when given).
  */
 export async function startAdminPage(load, { everyMs = 0 } = {}) {
-  renderStaffBar();
-  let member;
-  try {
-    member = await currentStaff();
-  } catch (err) {
-    showError(err);
-    return;
-  }
-  installHeader(member);
+  const member = await startStaffPage(showError);
+  if (!member) return;
   if (member.role !== "admin") {
     deny(member);
     return;
@@ -77,21 +58,9 @@ export async function startAdminPage(load, { everyMs = 0 } = {}) {
 
 /** A number card: a big figure and what it is. */
 export function statCard(label, value, note = "") {
-  const card = document.createElement("div");
-  card.className = "stat";
-  const figure = document.createElement("p");
-  figure.className = "stat-value";
-  figure.textContent = value;
-  const name = document.createElement("p");
-  name.className = "stat-label";
-  name.textContent = label;
-  card.append(figure, name);
-  if (note) {
-    const small = document.createElement("p");
-    small.className = "stat-note";
-    small.textContent = note;
-    card.append(small);
-  }
+  const card = el("div", { className: "stat" }, el("p", { className: "stat-value", text: value }),
+                  el("p", { className: "stat-label", text: label }));
+  if (note) card.append(el("p", { className: "stat-note", text: note }));
   return card;
 }
 

@@ -1,7 +1,7 @@
 // Session analytics: how the day went, drawn from GET /admin/analytics.
 
-import { getJson } from "../staff/staff-api.js";
-import { formatCount, formatHourMinute, formatMs, formatSpan, statusLabel } from "../staff/format.js";
+import { getJson } from "../shared/api.js";
+import { formatCount, formatHourMinute, formatMs, formatSpan, statusLabel } from "../shared/format.js";
 import { barChart, columnChart } from "./charts.js";
 import { fill, startAdminPage, statCard } from "./admin-page.js";
 

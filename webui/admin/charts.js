@@ -3,6 +3,10 @@
 // (in a <details>), so nothing is only a picture. Colours come from CSS classes (admin.css):
 // the page's CSP forbids inline styles, and classes follow the high-contrast switch.
 
+import { el } from "../shared/dom.js";
+import { formatTimeOfDay } from "../shared/format.js";
+import { dataTable } from "./data-table.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 let chartCount = 0;
 
@@ -29,61 +33,22 @@ export function niceScale(max, { ticks = 4, integer = false } = {}) {
 function figure({ title, description, rows, columns, svg }) {
   chartCount += 1;
   const id = `chart-${chartCount}`;
-  const element = document.createElement("figure");
-  element.className = "chart";
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-labelledby", `${id}-title ${id}-desc`);
   svg.prepend(svgElement("title", { id: `${id}-title` }, title), svgElement("desc", { id: `${id}-desc` }, description));
   // The panel's heading names the chart; the caption says what it shows now.
-  const caption = document.createElement("figcaption");
-  caption.textContent = description;
-  element.append(caption, svg, dataTable(title, columns, rows));
-  return element;
+  return el("figure", { className: "chart" }, el("figcaption", { text: description }), svg,
+            figuresTable(title, columns, rows));
 }
 
-function dataTable(title, columns, rows) {
-  const details = document.createElement("details");
-  details.className = "chart-data";
-  const summary = document.createElement("summary");
-  summary.textContent = "Show the figures";
-  const table = document.createElement("table");
-  table.className = "data-table";
-  const caption = document.createElement("caption");
-  caption.className = "visually-hidden";
-  caption.textContent = title;
-  const head = document.createElement("tr");
-  for (const name of columns) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = name;
-    head.append(th);
-  }
-  const thead = document.createElement("thead");
-  thead.append(head);
-  const tbody = document.createElement("tbody");
-  for (const cells of rows) {
-    const tr = document.createElement("tr");
-    for (const value of cells) {
-      const td = document.createElement("td");
-      td.textContent = value;
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
-  table.append(caption, thead, tbody);
-  details.append(summary, table);
-  return details;
+function figuresTable(title, columns, rows) {
+  return el("details", { className: "chart-data" }, el("summary", { text: "Show the figures" }),
+            dataTable(title, columns, rows));
 }
 
 /** An empty chart says so, rather than drawing axes around nothing. */
 function emptyFigure(title, text) {
-  const element = document.createElement("figure");
-  element.className = "chart chart-empty";
-  element.setAttribute("aria-label", title);
-  const note = document.createElement("p");
-  note.textContent = text;
-  element.append(note);
-  return element;
+  return el("figure", { className: "chart chart-empty", attrs: { "aria-label": title } }, el("p", { text }));
 }
 
 /**
@@ -162,11 +127,10 @@ export function lineChart({ title, description, points, format = String, unit = 
   const y = (v) => box.bottom - (v / top) * (box.bottom - box.top);
   const path = points.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ");
   svg.append(svgElement("path", { d: path, class: "line-path" }));
-  const stamp = (t) => new Date(t).toLocaleTimeString([], { hour12: false });
   svg.append(
-    svgElement("text", { x: box.left, y: box.bottom + 20, class: "tick", "text-anchor": "start" }, stamp(first)),
-    svgElement("text", { x: box.right, y: box.bottom + 20, class: "tick", "text-anchor": "end" }, stamp(last)),
+    svgElement("text", { x: box.left, y: box.bottom + 20, class: "tick", "text-anchor": "start" }, formatTimeOfDay(first)),
+    svgElement("text", { x: box.right, y: box.bottom + 20, class: "tick", "text-anchor": "end" }, formatTimeOfDay(last)),
   );
-  const rows = points.map((p) => [stamp(p.t), format(p.value)]);
+  const rows = points.map((p) => [formatTimeOfDay(p.t), format(p.value)]);
   return figure({ title, description, rows, columns: ["Time", unit || "Value"], svg });
 }

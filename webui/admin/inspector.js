@@ -2,51 +2,16 @@
 // (GET /admin/candidates/{registration_number}), decrypted by the hall for an admin, with the
 // log's hash chain checked. Answers open a candidate's appeal, so everything is shown as held.
 
-import { ApiError, errorText, getJson } from "../staff/staff-api.js";
-import { formatDateTime, statusLabel } from "../staff/format.js";
+import { ApiError, errorText, getJson } from "../shared/api.js";
+import { $, el, termsAndValues } from "../shared/dom.js";
+import { formatDateTime, statusLabel } from "../shared/format.js";
 import { startAdminPage } from "./admin-page.js";
+import { dataTable } from "./data-table.js";
 
-const $ = (id) => document.getElementById(id);
 const HIDDEN_KEYS = new Set(["seq", "kind", "at", "exam_id", "registration_number"]);
 
-function element(tag, { className = "", text = null } = {}) {
-  const made = document.createElement(tag);
-  if (className) made.className = className;
-  if (text !== null) made.textContent = text;
-  return made;
-}
-
 function heading(level, text, id = "") {
-  const made = element(`h${level}`, { text });
-  if (id) made.id = id;
-  return made;
-}
-
-function facts(pairs) {
-  const list = element("dl", { className: "facts" });
-  for (const [term, value] of pairs) list.append(element("dt", { text: term }), element("dd", { text: value ?? "—" }));
-  return list;
-}
-
-function table(caption, columns, rows) {
-  const made = element("table", { className: "data-table" });
-  made.append(element("caption", { className: "visually-hidden", text: caption }));
-  const head = element("tr");
-  for (const name of columns) {
-    const th = element("th", { text: name });
-    th.scope = "col";
-    head.append(th);
-  }
-  const thead = element("thead");
-  thead.append(head);
-  const body = element("tbody");
-  for (const cells of rows) {
-    const tr = element("tr");
-    for (const value of cells) tr.append(element("td", { text: value }));
-    body.append(tr);
-  }
-  made.append(thead, body);
-  return made;
+  return el(`h${level}`, { text, attrs: id ? { id } : {} });
 }
 
 /** A field's value as a person reads it: times in the log are epoch seconds. */
@@ -66,12 +31,12 @@ export function eventDetails(event) {
 }
 
 function chainBadge(chain) {
-  const box = element("p", { className: `chain notice ${chain.verified ? "ok" : "bad"}` });
-  box.id = "chain";
-  box.textContent = chain.verified
-    ? `Hash chain verified: ${chain.events_checked} events checked, none altered or missing.`
-    : `Hash chain broken: ${chain.problem}`;
-  return box;
+  return el("p", {
+    className: `chain notice ${chain.verified ? "ok" : "bad"}`, attrs: { id: "chain" },
+    text: chain.verified
+      ? `Hash chain verified: ${chain.events_checked} events checked, none altered or missing.`
+      : `Hash chain broken: ${chain.problem}`,
+  });
 }
 
 function answerRows(data) {
@@ -82,43 +47,42 @@ function answerRows(data) {
 }
 
 function sessionSection(session, index) {
-  const section = element("section", { className: "card panel session" });
   const id = `session-${index}`;
-  section.setAttribute("aria-labelledby", id);
+  const section = el("section", { className: "card panel session", attrs: { "aria-labelledby": id } });
   section.append(heading(2, `${session.exam_id}: ${statusLabel(session.status)}`, id));
   const data = session.session_data ?? {};
-  section.append(facts([
+  section.append(el("dl", { className: "facts" }, ...termsAndValues([
     ["Session", session.session_id], ["Started", formatDateTime(session.started_at)],
     ["Deadline", formatDateTime(session.deadline)], ["Completed", formatDateTime(session.completed_at)],
     ["Revision", String(session.revision ?? "—")], ["PC (lease)", session.lease_device],
     ["Question reached", Number.isInteger(data.current_question) ? String(data.current_question + 1) : "—"],
     ["Marked for review", (data.marked_questions ?? []).join(", ") || "none"],
     ["Result", session.result ? JSON.stringify(session.result) : "—"],
-  ]));
+  ])));
   section.append(heading(3, "Answers held"));
   const answers = answerRows(data);
-  section.append(answers.length ? table("Answers held", ["Question", "Answer"], answers) : element("p", { text: "No answers saved." }));
+  section.append(answers.length ? dataTable("Answers held", ["Question", "Answer"], answers)
+    : el("p", { text: "No answers saved." }));
   section.append(heading(3, `History (${session.history.length} events)`));
   const rows = session.history.map((event) => [`#${event.seq}`, formatDateTime(event.at), event.kind.replaceAll("_", " "), eventDetails(event)]);
-  const wrap = element("div", { className: "table-wrap history" });
-  wrap.append(table("History of the session, oldest first", ["Event", "When", "What", "Details"], rows));
-  section.append(wrap);
+  section.append(el("div", { className: "table-wrap history" },
+                    dataTable("History of the session, oldest first", ["Event", "When", "What", "Details"], rows)));
   return section;
 }
 
 async function inspect(registrationNumber) {
   const target = $("inspection");
-  target.replaceChildren(element("p", { className: "muted", text: `Reading ${registrationNumber}'s history…` }));
+  target.replaceChildren(el("p", { className: "muted", text: `Reading ${registrationNumber}'s history…` }));
   try {
     const found = await getJson(`/admin/candidates/${encodeURIComponent(registrationNumber)}`);
     const title = heading(2, `Candidate ${found.registration_number}`, "inspected");
     title.className = "inspected-title";
     const sessions = found.sessions.map(sessionSection);
     target.replaceChildren(title, chainBadge(found.chain),
-                           ...(sessions.length ? sessions : [element("p", { text: "This candidate has no session yet." })]));
+                           ...(sessions.length ? sessions : [el("p", { text: "This candidate has no session yet." })]));
   } catch (err) {
     const message = err instanceof ApiError && err.status === 404 ? err.message : errorText(err);
-    target.replaceChildren(element("p", { className: "notice bad", text: message }));
+    target.replaceChildren(el("p", { className: "notice bad", text: message }));
   }
 }
 

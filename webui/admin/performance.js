@@ -2,9 +2,10 @@
 // (GET /metrics), sampled every five seconds while the page is open. Rates are worked out here
 // from the difference between two samples; the hall only counts.
 
-import { getJson } from "../staff/staff-api.js";
-import { formatBytes, formatCount, formatMs } from "../staff/format.js";
+import { getJson, getRaw } from "../shared/api.js";
+import { formatBytes, formatCount, formatMs } from "../shared/format.js";
 import { barChart, columnChart, lineChart } from "./charts.js";
+import { dataTable } from "./data-table.js";
 import { fill, startAdminPage, statCard } from "./admin-page.js";
 import { bucketCounts, histograms, parseMetrics, quantileBound } from "./prometheus.js";
 
@@ -13,9 +14,7 @@ const KEEP = 120; // ten minutes of samples
 const history = [];
 
 async function metricsText() {
-  const response = await fetch("/metrics", { cache: "no-store", credentials: "same-origin" });
-  if (!response.ok) throw new Error(`The hall answered ${response.status} for /metrics.`);
-  return response.text();
+  return (await getRaw("/metrics")).text();
 }
 
 /** Requests per second per route, between the last two samples. */
@@ -42,43 +41,20 @@ function stats(figures) {
   ];
 }
 
+const ROUTE_COLUMNS = ["Route", ...["Requests", "Per second", "Mean", "95% under"]
+  .map((name) => ({ name, numeric: true }))];
+
 function routesTable(figures, latency) {
   const perSecond = rates();
-  const table = document.createElement("table");
-  table.className = "data-table";
-  const caption = document.createElement("caption");
-  caption.className = "visually-hidden";
-  caption.textContent = "Requests by route: how many, how often, how fast";
-  const head = document.createElement("tr");
-  for (const [name, numeric] of [["Route", false], ["Requests", true], ["Per second", true], ["Mean", true], ["95% under", true]]) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = name;
-    if (numeric) th.className = "num";
-    head.append(th);
-  }
-  const thead = document.createElement("thead");
-  thead.append(head);
-  const body = document.createElement("tbody");
   const routes = Object.entries(figures.requests).sort((a, b) => b[1] - a[1]);
-  for (const [route, total] of routes) {
+  const rows = routes.map(([route, total]) => {
     const histogram = latency.get(route);
     const mean = histogram && histogram.count ? (histogram.sum / histogram.count) * 1000 : null;
     const bound = histogram ? quantileBound(histogram, 0.95) : null;
-    const cells = [route, formatCount(total), perSecond.has(route) ? perSecond.get(route).toFixed(2) : "—",
-                   formatMs(mean), bound === null ? "—" : bound === Infinity ? "over 10 s" : formatMs(bound * 1000)];
-    const tr = document.createElement("tr");
-    cells.forEach((text, i) => {
-      const cell = document.createElement(i === 0 ? "th" : "td");
-      if (i === 0) cell.scope = "row";
-      else cell.className = "num";
-      cell.textContent = text;
-      tr.append(cell);
-    });
-    body.append(tr);
-  }
-  table.append(caption, thead, body);
-  return table;
+    return [route, formatCount(total), perSecond.has(route) ? perSecond.get(route).toFixed(2) : "—",
+            formatMs(mean), bound === null ? "—" : bound === Infinity ? "over 10 s" : formatMs(bound * 1000)];
+  });
+  return dataTable("Requests by route: how many, how often, how fast", ROUTE_COLUMNS, rows, { rowHeadings: true });
 }
 
 function charts(figures, samples) {

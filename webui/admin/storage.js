@@ -1,31 +1,22 @@
 // Storage: what the database holds (GET /admin/storage), and an online backup on demand
 // (POST /admin/backup: the hall copies the live database and checks the copy's integrity).
 
-import { errorText, getJson, postJson } from "../staff/staff-api.js";
-import { formatBytes, formatCount, formatDateTime, statusLabel } from "../staff/format.js";
+import { errorText, getJson, postJson } from "../shared/api.js";
+import { $, el, termsAndValues } from "../shared/dom.js";
+import { formatBytes, formatCount, formatDateTime, statusLabel } from "../shared/format.js";
 import { barChart } from "./charts.js";
 import { fill, startAdminPage, statCard } from "./admin-page.js";
 
-const $ = (id) => document.getElementById(id);
-
-function fact(term, value) {
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  return [dt, dd];
-}
-
 function logFacts(held) {
-  return [
-    ...fact("Events in the log", formatCount(held.events)),
-    ...fact("First event", formatDateTime(held.first_event_at)),
-    ...fact("Last event", formatDateTime(held.last_event_at)),
-    ...fact("Purged through event", held.purged_through_seq ? `#${held.purged_through_seq}` : "none purged"),
-    ...fact("The central holds up to", held.central_high_water_mark === null
-      ? "not known yet (syncd has not reported)" : `event #${held.central_high_water_mark}`),
-    ...fact("Retention", `${held.retention_days} days`),
-  ];
+  return termsAndValues([
+    ["Events in the log", formatCount(held.events)],
+    ["First event", formatDateTime(held.first_event_at)],
+    ["Last event", formatDateTime(held.last_event_at)],
+    ["Purged through event", held.purged_through_seq ? `#${held.purged_through_seq}` : "none purged"],
+    ["The central holds up to", held.central_high_water_mark === null
+      ? "not known yet (syncd has not reported)" : `event #${held.central_high_water_mark}`],
+    ["Retention", `${held.retention_days} days`],
+  ]);
 }
 
 async function load() {
@@ -48,13 +39,10 @@ async function load() {
 
 function showBackup(made) {
   const ok = made.integrity_check === "ok";
-  const badge = document.createElement("span");
-  badge.className = "badge";
+  const badge = el("span", { className: "badge", text: `Integrity check: ${ok ? "ok" : made.integrity_check}` });
   badge.dataset.state = ok ? "ok" : "bad";
-  badge.textContent = ok ? "Integrity check: ok" : `Integrity check: ${made.integrity_check}`;
-  const text = document.createElement("p");
-  text.textContent = `Backup written to ${made.file} (${formatBytes(made.bytes)}), by ${made.by}.`;
-  fill("backup-result", badge, text);
+  fill("backup-result", badge,
+       el("p", { text: `Backup written to ${made.file} (${formatBytes(made.bytes)}), by ${made.by}.` }));
 }
 
 async function backUp() {
@@ -65,10 +53,7 @@ async function backUp() {
     showBackup(await postJson("/admin/backup"));
     await load();
   } catch (err) {
-    const error = document.createElement("p");
-    error.className = "notice bad";
-    error.textContent = errorText(err);
-    fill("backup-result", error);
+    fill("backup-result", el("p", { className: "notice bad", text: errorText(err) }));
   } finally {
     button.disabled = false;
     button.textContent = "Make a backup now";

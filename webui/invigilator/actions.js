@@ -3,13 +3,13 @@
 // facts, and only the actions their state allows); each action is then confirmed (see
 // confirm-dialog.js) and sent; the hall logs it with the invigilator's name.
 
+import { postJson } from "../shared/api.js";
 import { closeModal, openModal } from "../shared/dialog.js";
-import { formatClock, formatSpan, formatTimeOfDay, statusLabel } from "../staff/format.js";
-import { postJson } from "../staff/staff-api.js";
+import { $, termsAndValues } from "../shared/dom.js";
+import { formatClock, formatSpan, formatTimeOfDay, statusLabel } from "../shared/format.js";
 import { confirmAction } from "./confirm-dialog.js";
 import { shownState, sinceLastSave, timeLeft } from "./roster-model.js";
 
-const $ = (id) => document.getElementById(id);
 const MAX_MINUTES = 600;
 
 function actionPath(row, action) {
@@ -30,14 +30,6 @@ export function allowedActions(row) {
   else note = "The whole hall is paused: this clock starts again when the hall resumes.";
   if (row.move_requested) actions.push("approve-move");
   return { actions, note };
-}
-
-function fact(list, term, value) {
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  list.append(dt, dd);
 }
 
 export class CandidateActions {
@@ -73,17 +65,17 @@ export class CandidateActions {
     const now = this.clock.now();
     $("candidate-title").textContent = `${row.registration_number} · ${row.name ?? ""}`;
     $("inspect-link").href = `/ui/admin/inspector.html?candidate=${encodeURIComponent(row.registration_number)}`;
-    const facts = $("candidate-facts");
-    facts.replaceChildren();
     const state = shownState(row);
-    fact(facts, "Exam", row.exam_id);
-    fact(facts, "Status", state === "paused" ? `Paused (${row.pause_kind === "hall" ? "the hall" : "this candidate"})` : statusLabel(row.status));
-    fact(facts, "Time left", row.status === "in_progress" ? formatClock(timeLeft(row, now)) : "—");
-    fact(facts, "Deadline", row.deadline ? formatTimeOfDay(row.deadline) : "—");
-    fact(facts, "Answered", row.status === "assigned" ? "—" : String(row.answered));
     const quiet = sinceLastSave(row, now);
-    fact(facts, "Last save", quiet === null ? "—" : `${formatSpan(quiet)} ago`);
-    fact(facts, "Seat", row.seat || "—");
+    $("candidate-facts").replaceChildren(...termsAndValues([
+      ["Exam", row.exam_id],
+      ["Status", state === "paused" ? `Paused (${row.pause_kind === "hall" ? "the hall" : "this candidate"})` : statusLabel(row.status)],
+      ["Time left", row.status === "in_progress" ? formatClock(timeLeft(row, now)) : "—"],
+      ["Deadline", row.deadline ? formatTimeOfDay(row.deadline) : "—"],
+      ["Answered", row.status === "assigned" ? "—" : String(row.answered)],
+      ["Last save", quiet === null ? "—" : `${formatSpan(quiet)} ago`],
+      ["Seat", row.seat || "—"],
+    ]));
     const { actions, note } = allowedActions(row);
     for (const control of this.dialog.querySelectorAll("[data-action]")) {
       control.hidden = !actions.includes(control.dataset.action);

@@ -3,8 +3,9 @@
 // New alerts are also spoken by screen readers through an assertive live region: an alert is
 // exactly the news that should interrupt.
 
-import { errorText, postJson } from "../staff/staff-api.js";
-import { formatSpan, formatTimeOfDay } from "../staff/format.js";
+import { errorText, postJson } from "../shared/api.js";
+import { announce, el, setText } from "../shared/dom.js";
+import { formatSpan, formatTimeOfDay } from "../shared/format.js";
 
 /**
  * What an alert means, in an invigilator's words, at the hall's time `nowMs`; `row` is the
@@ -40,12 +41,8 @@ function seatOf(alert) {
   return detail.seat || detail.to_seat || detail.from_seat || "";
 }
 
-function button(text, className) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = className;
-  element.textContent = text;
-  return element;
+function button(text, className, label = null) {
+  return el("button", { className, text, attrs: { type: "button", ...(label ? { "aria-label": label } : {}) } });
 }
 
 export class AlertsPanel {
@@ -93,51 +90,36 @@ export class AlertsPanel {
       return `Alert: ${alert.registration_number} ${name}. ${describeAlert(alert, now, this._row(alert))}.` +
         (seat ? ` Seat ${seat}.` : "");
     }).join(" ");
-    // Emptied first, so the same words said twice are still announced twice.
-    this.announcer.textContent = "";
-    setTimeout(() => { this.announcer.textContent = text; }, 50);
+    announce(this.announcer, text);
   }
 
   _make(alert) {
-    const item = document.createElement("li");
-    item.className = "alert-item";
+    const name = this.model.nameOf(alert.registration_number, alert.exam_id);
+    const who = `${alert.registration_number}${name ? ` · ${name}` : ""}`;
+    const seat = seatOf(alert);
+    const meta = [seat ? `Seat ${seat}` : "", alert.exam_id, `raised ${formatTimeOfDay(alert.raised_at)}`];
+    const item = el("li", { className: "alert-item" },
+                    el("div", { className: "alert-main" },
+                       el("p", { className: "alert-what" },
+                          el("strong", { className: "alert-who", text: who }), " ", el("span", { className: "alert-text" })),
+                       el("p", { className: "alert-meta", text: meta.filter(Boolean).join(" · ") })),
+                    this._buttons(alert, who));
     item.dataset.kind = alert.kind;
     item.dataset.alertId = alert.id;
     item.dataset.registrationNumber = alert.registration_number;
-    const main = document.createElement("div");
-    main.className = "alert-main";
-    const what = document.createElement("p");
-    what.className = "alert-what";
-    const who = document.createElement("strong");
-    who.className = "alert-who";
-    const name = this.model.nameOf(alert.registration_number, alert.exam_id);
-    who.textContent = `${alert.registration_number}${name ? ` · ${name}` : ""}`;
-    const kind = document.createElement("span");
-    kind.className = "alert-text";
-    what.append(who, " ", kind);
-    const meta = document.createElement("p");
-    meta.className = "alert-meta";
-    const seat = seatOf(alert);
-    meta.textContent = [seat ? `Seat ${seat}` : "", alert.exam_id,
-                        `raised ${formatTimeOfDay(alert.raised_at)}`].filter(Boolean).join(" · ");
-    main.append(what, meta);
-    item.append(main, this._buttons(alert, who.textContent));
     return item;
   }
 
   _buttons(alert, who) {
-    const actions = document.createElement("div");
-    actions.className = "alert-actions";
+    const actions = el("div", { className: "alert-actions" });
     if (alert.kind === "move_requested") {
       const approve = button("Approve move…", "button small primary");
       approve.addEventListener("click", () => this.onApprove(alert, approve));
       actions.append(approve);
     }
-    const find = button("Find", "button small quiet");
-    find.setAttribute("aria-label", `Find ${who} in the table`);
+    const find = button("Find", "button small quiet", `Find ${who} in the table`);
     find.addEventListener("click", () => this.onFind(alert));
-    const acknowledge = button("Acknowledge", "button small");
-    acknowledge.setAttribute("aria-label", `Acknowledge the alert for ${who}`);
+    const acknowledge = button("Acknowledge", "button small", `Acknowledge the alert for ${who}`);
     acknowledge.addEventListener("click", () => this.acknowledge(alert, acknowledge));
     actions.append(find, acknowledge);
     return actions;
@@ -173,9 +155,7 @@ export class AlertsPanel {
     const now = this.clock.now();
     for (const [id, item] of this.items) {
       const alert = this.model.alerts.get(id);
-      const text = item.querySelector(".alert-text");
-      const words = describeAlert(alert, now, this._row(alert));
-      if (text.textContent !== words) text.textContent = words;
+      setText(item.querySelector(".alert-text"), describeAlert(alert, now, this._row(alert)));
     }
   }
 }

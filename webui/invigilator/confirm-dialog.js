@@ -3,10 +3,9 @@
 // (the candidate submitted meanwhile, say) is shown where the invigilator is looking, and the
 // dialog cannot be dismissed half-way through a request.
 
+import { errorText } from "../shared/api.js";
 import { closeModal, openModal } from "../shared/dialog.js";
-import { errorText } from "../staff/staff-api.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "../shared/dom.js";
 
 /**
  * Asks to confirm; on confirmation runs `run()` and resolves with {done: true, result}. Resolves

@@ -2,9 +2,10 @@
 // Nothing here polls: the hall pushes every change (live-feed.js); a one-second tick only moves
 // the countdowns and the "last save" ages on, against the hall's clock.
 
-import { installHeader, renderStaffBar } from "../staff/staff-header.js";
-import { currentStaff, errorText } from "../staff/staff-api.js";
-import { formatTimeOfDay } from "../staff/format.js";
+import { errorText } from "../shared/api.js";
+import { $ } from "../shared/dom.js";
+import { formatTimeOfDay } from "../shared/format.js";
+import { startStaffPage } from "../staff/staff-header.js";
 import { CandidateActions } from "./actions.js";
 import { AlertsPanel } from "./alerts-panel.js";
 import { HallControl } from "./hall-control.js";
@@ -13,7 +14,6 @@ import { RosterModel } from "./roster-model.js";
 import { RosterTable } from "./roster-table.js";
 import { ServerClock } from "./server-clock.js";
 
-const $ = (id) => document.getElementById(id);
 const TICK_MS = 1000;
 
 const FEED_STATES = {
@@ -82,16 +82,11 @@ function findCandidate(table, alert) {
 }
 
 async function start() {
-  renderStaffBar();
-  let member;
-  try {
-    member = await currentStaff();
-  } catch (err) {
+  const member = await startStaffPage((err) => {
     $("console-error").textContent = errorText(err);
     $("console-error").hidden = false;
-    return;
-  }
-  installHeader(member);
+  });
+  if (!member) return;
   const model = new RosterModel();
   const clock = new ServerClock();
   const actions = new CandidateActions({ model, clock, onStatus: say });

@@ -2,11 +2,10 @@
 // says what state the hall is in, and asks before it acts. While the hall is paused the panel
 // says for how long; resuming moves every deadline later by that much (the hall does the sums).
 
-import { formatSpan, formatTimeOfDay } from "../staff/format.js";
-import { postJson } from "../staff/staff-api.js";
+import { postJson } from "../shared/api.js";
+import { $, setText } from "../shared/dom.js";
+import { formatSpan, formatTimeOfDay } from "../shared/format.js";
 import { confirmAction } from "./confirm-dialog.js";
-
-const $ = (id) => document.getElementById(id);
 
 export class HallControl {
   /** onStatus(text): where the outcome is said. */
@@ -35,7 +34,7 @@ export class HallControl {
     const text = paused
       ? `Paused since ${formatTimeOfDay(since)} (${this._pausedFor()}). Every clock is stopped; answers are still saved.`
       : "Every candidate's clock is running.";
-    if ($("hall-state-text").textContent !== text) $("hall-state-text").textContent = text;
+    setText($("hall-state-text"), text);
   }
 
   _pausedFor() {

@@ -3,7 +3,8 @@
 // browser reconnects by itself and sends the id of the last event it saw (Last-Event-ID), so the
 // hall replays only what was missed, or a fresh snapshot when it cannot (it restarted meanwhile).
 
-import { ApiError, getJson, loginUrl } from "../staff/staff-api.js";
+import { getJson, needsLogin } from "../shared/api.js";
+import { loginUrl } from "../staff/staff-auth.js";
 
 const RETRY_AFTER_CLOSE_MS = 3000;
 
@@ -63,7 +64,7 @@ export class LiveFeed {
     try {
       await getJson("/staff/me");
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
+      if (needsLogin(err)) {
         location.replace(loginUrl());
         return;
       }

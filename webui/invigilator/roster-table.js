@@ -3,8 +3,9 @@
 // lose the invigilator's place). Sorting and filtering are done here; rows move only when the
 // order really changes, and keyboard focus stays on the control it was on.
 
-import { formatClock, formatSpan, statusLabel } from "../staff/format.js";
-import { rowKey, shownState, sinceLastSave, timeLeft } from "./roster-model.js";
+import { el, setText } from "../shared/dom.js";
+import { formatClock, formatSpan, statusLabel } from "../shared/format.js";
+import { shownState, sinceLastSave, timeLeft } from "./roster-model.js";
 
 const REORDER_MS = 300;
 const STATE_ORDER = { in_progress: 0, paused: 1, assigned: 2, completed: 3 };
@@ -23,15 +24,7 @@ const SORTS = {
   seat: { value: (row) => row.seat, first: "ascending", text: true },
 };
 
-function cell(tag, className) {
-  const element = document.createElement(tag);
-  element.className = className;
-  return element;
-}
-
-function setText(element, text) {
-  if (element.textContent !== text) element.textContent = text;
-}
+const cell = (tag, className) => el(tag, { className });
 
 /** Nulls sort last whichever the direction: a candidate without a figure is never "most urgent". */
 function compareValues(a, b, text) {

@@ -2,6 +2,9 @@
 // They are not exam data, but they are cleared with the journal after a submission anyway (see
 // clearPrefs), so the next candidate starts from the hall's defaults.
 
+import { el } from "./dom.js";
+import { forget, keep, readKept } from "./device-store.js";
+
 const STORE_KEY = "examhall-prefs";
 const SIZES = [
   { id: "normal", label: "Normal text", className: "" },
@@ -10,19 +13,8 @@ const SIZES = [
 ];
 
 function readPrefs() {
-  try {
-    return { size: "normal", contrast: false, ...JSON.parse(localStorage.getItem(STORE_KEY) || "{}") };
-  } catch {
-    return { size: "normal", contrast: false };
-  }
-}
-
-function writePrefs(prefs) {
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(prefs));
-  } catch {
-    // Storage may be full or blocked; the switch still works for this page.
-  }
+  const kept = readKept(STORE_KEY, {});
+  return { size: "normal", contrast: false, ...(kept && typeof kept === "object" ? kept : {}) };
 }
 
 function applyPrefs(prefs) {
@@ -34,23 +26,12 @@ function applyPrefs(prefs) {
 }
 
 function button(text, label, className) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.textContent = text;
-  element.className = className;
-  element.setAttribute("aria-label", label);
-  return element;
+  return el("button", { className, text, attrs: { type: "button", "aria-label": label } });
 }
 
 function sizeGroup(prefs, refresh) {
-  const group = document.createElement("div");
-  group.className = "group";
-  group.setAttribute("role", "group");
-  group.setAttribute("aria-label", "Text size");
-  const caption = document.createElement("span");
-  caption.textContent = "Text size";
-  caption.setAttribute("aria-hidden", "true");
-  group.append(caption);
+  const group = el("div", { className: "group", attrs: { role: "group", "aria-label": "Text size" } },
+                   el("span", { text: "Text size", attrs: { "aria-hidden": "true" } }));
   SIZES.forEach((size, index) => {
     const choice = button("A", size.label, `size-${index + 1}`);
     choice.dataset.size = size.id;
@@ -69,7 +50,7 @@ export function installPrefs() {
     // Only a candidate's own choice is written: opening a page leaves nothing behind.
     const refresh = (chosen = true) => {
       applyPrefs(prefs);
-      if (chosen) writePrefs(prefs);
+      if (chosen) keep(STORE_KEY, prefs);
       for (const choice of holder.querySelectorAll("[data-size]")) {
         choice.setAttribute("aria-pressed", String(choice.dataset.size === prefs.size));
       }
@@ -83,10 +64,6 @@ export function installPrefs() {
 
 /** Back to the defaults (after a submission: the next candidate starts fresh). */
 export function clearPrefs() {
-  try {
-    localStorage.removeItem(STORE_KEY);
-  } catch {
-    // Nothing to clear.
-  }
+  forget(STORE_KEY);
   applyPrefs(readPrefs());
 }

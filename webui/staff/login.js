@@ -2,10 +2,12 @@
 // the console; admins choose between the console and the admin pages. A page that sent someone
 // here (?next=...) gets them back, but only a page of this hall's /ui/ (never another site).
 
-import { ApiError, errorText, getJson, logOut, postJson } from "./staff-api.js";
+import { errorText, getJson, needsLogin, postJson } from "../shared/api.js";
+import { $ } from "../shared/dom.js";
+import { showLoginError, wireLoginForm } from "../shared/login-form.js";
+import { logOut } from "./staff-auth.js";
 import { showForRole, showHallName } from "./staff-header.js";
 
-const $ = (id) => document.getElementById(id);
 const CONSOLE = "/ui/invigilator/index.html";
 
 /** The page to return to, when it is one of the hall's own pages. */
@@ -24,11 +26,6 @@ function showSignedIn(member) {
   $("go-console").focus();
 }
 
-function showError(text) {
-  $("login-error").textContent = text;
-  $("login-error").hidden = false;
-}
-
 /** Where a fresh login goes: back to the page that asked, else the role's own page. */
 function arrive(member) {
   const next = nextPage();
@@ -41,37 +38,16 @@ function arrive(member) {
   }
 }
 
-async function logIn(event) {
-  event.preventDefault();
-  const name = $("staff-name").value.trim();
-  const password = $("staff-password").value;
-  $("login-error").hidden = true;
-  if (!name || !password) {
-    showError("Type both your name and your password.");
-    (name ? $("staff-password") : $("staff-name")).focus();
-    return;
-  }
-  $("login-button").disabled = true;
-  try {
-    arrive(await postJson("/staff/login", { name, password }));
-  } catch (err) {
-    showError(errorText(err));
-    $("staff-password").value = "";
-    $("staff-password").focus();
-  } finally {
-    $("login-button").disabled = false;
-  }
-}
-
 async function start() {
-  $("login-form").addEventListener("submit", logIn);
+  wireLoginForm({ who: "staff-name", secret: "staff-password", missing: "Type both your name and your password.",
+                  logIn: async (name, password) => arrive(await postJson("/staff/login", { name, password })) });
   $("log-out").addEventListener("click", () => logOut());
   showHallName($("hall-name"));
   try {
     showSignedIn(await getJson("/staff/me"));
   } catch (err) {
     // Not logged in as staff (401) is the usual case here; anything else is worth saying.
-    if (!(err instanceof ApiError && err.status === 401)) showError(errorText(err));
+    if (!needsLogin(err)) showLoginError(errorText(err));
     $("staff-name").focus();
   }
 }

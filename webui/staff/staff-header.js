@@ -2,7 +2,9 @@
 // opens, and the way out. Links to admin pages are shown to admins only (the hall refuses them
 // to invigilators anyway; hiding them keeps the console calm).
 
-import { getJson, logOut } from "./staff-api.js";
+import { getJson } from "../shared/api.js";
+import { $, el } from "../shared/dom.js";
+import { currentStaff, logOut } from "./staff-auth.js";
 
 // The staff pages, in the bar's order; `admin`: shown to admins only.
 const PAGES = [
@@ -13,13 +15,6 @@ const PAGES = [
   { href: "/ui/admin/inspector.html", label: "Inspector", admin: true },
 ];
 
-function element(tag, attributes = {}, text = "") {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
-  if (text) made.textContent = text;
-  return made;
-}
-
 /**
  * Builds the bar inside the page's `<header class="staff-bar" data-title="…">`: the hall's name,
  * the page's title, the staff pages, who is logged in and the way out. Call it first, before
@@ -28,21 +23,22 @@ function element(tag, attributes = {}, text = "") {
 export function renderStaffBar() {
   const bar = document.querySelector("header.staff-bar");
   if (!bar || bar.childElementCount) return;
-  const brand = element("div", { class: "staff-brand" });
-  brand.append(element("p", { class: "hall-name", id: "hall-name" }, "Exam hall"),
-               element("p", { class: "staff-page-title" }, bar.dataset.title || "Staff"));
-  const nav = element("nav", { class: "staff-nav", "aria-label": "Staff pages" });
+  const brand = el("div", { className: "staff-brand" },
+                   el("p", { className: "hall-name", text: "Exam hall", attrs: { id: "hall-name" } }),
+                   el("p", { className: "staff-page-title", text: bar.dataset.title || "Staff" }));
+  const nav = el("nav", { className: "staff-nav", attrs: { "aria-label": "Staff pages" } });
   for (const page of PAGES) {
-    const link = element("a", { href: page.href }, page.label);
+    const link = el("a", { text: page.label, attrs: { href: page.href } });
     if (page.admin) {
       link.setAttribute("data-admin-only", "");
       link.hidden = true;
     }
     nav.append(link);
   }
-  const who = element("div", { class: "staff-who" });
-  who.append(element("span", { id: "staff-who" }),
-             element("button", { class: "button quiet small", id: "log-out", type: "button" }, "Log out"));
+  const who = el("div", { className: "staff-who" },
+                 el("span", { attrs: { id: "staff-who" } }),
+                 el("button", { className: "button quiet small", text: "Log out",
+                                attrs: { id: "log-out", type: "button" } }));
   bar.append(brand, nav, who);
 }
 
@@ -74,13 +70,31 @@ export function showForRole(role) {
 
 /** Fills the header for `member` ({name, role}), once per page. */
 export function installHeader(member, { hallName = null } = {}) {
-  const who = document.getElementById("staff-who");
+  const who = $("staff-who");
   if (who) who.textContent = `${member.name} · ${member.role}`;
   showForRole(member.role);
   const nav = document.querySelector(".staff-nav");
   if (nav) markCurrent(nav);
-  document.getElementById("log-out")?.addEventListener("click", () => logOut());
-  const name = document.getElementById("hall-name");
+  $("log-out")?.addEventListener("click", () => logOut());
+  const name = $("hall-name");
   if (name && hallName) name.textContent = hallName;
   else if (name) showHallName(name);
+}
+
+/**
+ * Starts a staff page: the bar first (so it is there even when the hall does not answer), then
+ * who is logged in (off to the login page without a staff login), then the header. Resolves
+ * with the member {name, role}, or null when the hall could not say (`onError(err)` says why).
+ */
+export async function startStaffPage(onError) {
+  renderStaffBar();
+  let member;
+  try {
+    member = await currentStaff();
+  } catch (err) {
+    onError(err);
+    return null;
+  }
+  installHeader(member);
+  return member;
 }

@@ -20,6 +20,14 @@ export class Backoff {
     return ceiling / 2 + this.random() * (ceiling / 2);
   }
 
+  /**
+   * The hall refused on purpose (not a failure that passes by itself): every wait from now on
+   * is the longest, until reset.
+   */
+  waitLongest() {
+    this.failures = Math.max(this.failures, Math.ceil(Math.log2(this.capMs / this.baseMs)));
+  }
+
   /** The hall answered: the next failure starts from the shortest wait again. */
   reset() {
     this.failures = 0;

@@ -1,15 +1,16 @@
 // The exam page's start: who is logged in on this PC, the sitting (the hall's restore merged
 // with this PC's journal, or the journal alone while the hall does not answer), then the page.
 
+import { getJson, isTransient, needsLogin } from "../shared/api.js";
+import { $ } from "../shared/dom.js";
 import { installPrefs } from "../shared/prefs.js";
-import { ApiError, Unreachable, examPaths, getJson } from "./api.js";
+import { examPaths } from "./exam-paths.js";
 import { Journal, forgetCandidate, loggedInCandidate } from "./journal.js";
 import { hallSettings } from "./settings.js";
 import { keepPagesOffline } from "./offline-shell.js";
-import { showMessage } from "./message-view.js";
+import { showExamEnded, showMessage } from "./message-view.js";
+import { endsTheExam } from "./session-manager.js";
 import { ExamPage } from "./exam-page.js";
-
-const $ = (id) => document.getElementById(id);
 
 function goToLogin(reason = "") {
   location.replace(`index.html${reason ? `?reason=${encodeURIComponent(reason)}` : ""}`);
@@ -36,7 +37,7 @@ async function openWithHall(journal, paths) {
     await journal.adoptServer(restore.session_data, restore.revision);
     return { online: true, moved: false };
   } catch (err) {
-    if (err instanceof Unreachable || (err instanceof ApiError && err.retryable)) {
+    if (isTransient(err)) {
       return { online: false, moved: journal.frozen };
     }
     throw err;
@@ -85,15 +86,11 @@ async function openPage(examId) {
 }
 
 async function handleOpenError(err, journal) {
-  if (err instanceof ApiError && err.status === 401) return goToLogin("expired");
-  if (err instanceof ApiError && ["session_completed", "time_over"].includes(err.code)) {
+  if (needsLogin(err)) return goToLogin("expired");
+  if (endsTheExam(err)) {
     await journal.clear();
     await forgetCandidate().catch(() => {});
-    return showMessage({
-      title: err.code === "time_over" ? "Time is up" : "This exam is already submitted",
-      paragraphs: [err.message],
-      actions: [{ text: "Finish", href: "index.html" }],
-    });
+    return showExamEnded(err.code, err.message);
   }
   showMessage({ title: "This exam cannot be opened",
                 paragraphs: [err.message, "Raise your hand for an invigilator."],

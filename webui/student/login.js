@@ -2,13 +2,15 @@
 // exams). Who logged in is remembered on this PC, so the exam page can open while the hall is
 // down after a reload.
 
+import { postJson } from "../shared/api.js";
+import { $, el } from "../shared/dom.js";
+import { wireLoginForm } from "../shared/login-form.js";
 import { installPrefs } from "../shared/prefs.js";
-import { ApiError, Unreachable, postJson } from "./api.js";
 import { loggedInCandidate, rememberCandidate, unsentExams } from "./journal.js";
 import { hallSettings } from "./settings.js";
 import { keepPagesOffline } from "./offline-shell.js";
 
-const $ = (id) => document.getElementById(id);
+const UNREACHABLE = "The hall cannot be reached. Check the network cable and try again, or raise your hand.";
 const REASONS = {
   expired: "Your login has ended. Log in again: your answers are kept on this PC and sent once you are in.",
 };
@@ -18,57 +20,16 @@ function examUrl(examId) {
 }
 
 function examItem(exam) {
-  const item = document.createElement("li");
-  if (exam.status === "completed") {
-    item.className = "done";
-    item.textContent = `${exam.title} — submitted`;
-    return item;
-  }
-  const link = document.createElement("a");
-  link.className = "button primary";
-  link.href = examUrl(exam.id);
-  link.textContent = exam.status === "in_progress" ? `Continue: ${exam.title}` : `Start: ${exam.title}`;
-  item.append(link);
-  return item;
+  if (exam.status === "completed") return el("li", { className: "done", text: `${exam.title} — submitted` });
+  const verb = exam.status === "in_progress" ? "Continue" : "Start";
+  return el("li", {}, el("a", { className: "button primary", text: `${verb}: ${exam.title}`,
+                                attrs: { href: examUrl(exam.id) } }));
 }
 
-function showError(text) {
-  $("login-error").textContent = text;
-  $("login-error").hidden = false;
-}
-
-function errorText(err) {
-  if (err instanceof Unreachable) {
-    return "The hall cannot be reached. Check the network cable and try again, or raise your hand.";
-  }
-  if (err instanceof ApiError) return err.message;
-  return String(err);
-}
-
-async function logIn(event) {
-  event.preventDefault();
-  const registration = $("registration").value.trim();
-  const pin = $("pin").value;
-  $("login-error").hidden = true;
-  if (!registration || !pin) {
-    showError("Type both your registration number and your PIN.");
-    (registration ? $("pin") : $("registration")).focus();
-    return;
-  }
-  $("login-button").disabled = true;
-  $("login-button").textContent = "Logging in…";
-  try {
-    const answer = await postJson("/student/login", { registration_number: registration, pin });
-    await rememberCandidate(answer.candidate, answer.exams);
-    chooseExam(answer.exams);
-  } catch (err) {
-    showError(errorText(err));
-    $("pin").value = "";
-    $("pin").focus();
-  } finally {
-    $("login-button").disabled = false;
-    $("login-button").textContent = "Log in";
-  }
+async function logIn(registration, pin) {
+  const answer = await postJson("/student/login", { registration_number: registration, pin });
+  await rememberCandidate(answer.candidate, answer.exams);
+  chooseExam(answer.exams);
 }
 
 function chooseExam(exams) {
@@ -82,9 +43,7 @@ function chooseExam(exams) {
   const list = $("exam-list");
   list.replaceChildren(...exams.map(examItem));
   if (exams.length === 0 || open.length === 0) {
-    const item = document.createElement("li");
-    item.textContent = "You have no exam to take now. Raise your hand if this is wrong.";
-    list.append(item);
+    list.append(el("li", { text: "You have no exam to take now. Raise your hand if this is wrong." }));
   }
   $("exams").hidden = false;
   (list.querySelector("a") || $("exams-title")).focus();
@@ -112,7 +71,8 @@ async function main() {
     $("login-notice").textContent = REASONS[reason];
     $("login-notice").hidden = false;
   }
-  $("login-form").addEventListener("submit", logIn);
+  wireLoginForm({ who: "registration", secret: "pin", busyText: "Logging in…", unreachable: UNREACHABLE,
+                  missing: "Type both your registration number and your PIN.", logIn });
   $("registration").focus();
   const [settings] = await Promise.all([hallSettings(), offerToContinue()]);
   $("hall-name").textContent = settings.hall_name;

@@ -1,6 +1,7 @@
 // The navigation grid: one button per question, showing answered, unanswered, marked and current.
 // The state is in the words of each button's accessible name too, not in its colour alone.
 
+import { el } from "../shared/dom.js";
 import { isAnswered } from "./state.js";
 
 function describe(number, answered, marked) {
@@ -20,25 +21,15 @@ export class NavGrid {
   /** Builds the buttons once, for the paper's questions. */
   build(questions) {
     this.buttons = questions.map((question, index) => {
-      const item = document.createElement("li");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "grid-button";
+      const button = el("button", { className: "grid-button", attrs: { type: "button" } },
+                        el("span", { className: "grid-number", text: String(index + 1) }),
+                        el("span", { className: "grid-flag", text: "⚑", attrs: { "aria-hidden": "true" } }));
       button.dataset.index = String(index);
       button.dataset.qid = question.id;
-      const number = document.createElement("span");
-      number.className = "grid-number";
-      number.textContent = String(index + 1);
-      const flag = document.createElement("span");
-      flag.className = "grid-flag";
-      flag.setAttribute("aria-hidden", "true");
-      flag.textContent = "⚑";
-      button.append(number, flag);
       button.addEventListener("click", () => this.onJump(index));
-      item.append(button);
       return button;
     });
-    this.list.replaceChildren(...this.buttons.map((button) => button.parentElement));
+    this.list.replaceChildren(...this.buttons.map((button) => el("li", {}, button)));
   }
 
   /** Shows `state` (answers, marks, current question). */

@@ -6,6 +6,7 @@
 // Options are whole-row labels, so the click target is the full width of the card. A question's
 // HTML (stem and options) is shown when the hall sends it, its plain text otherwise.
 
+import { el } from "../shared/dom.js";
 import { richText } from "./rich-text.js";
 
 const TEXT_DEBOUNCE_MS = 400;
@@ -16,13 +17,6 @@ const SHORT_TEXT = 40;        // expected lengths up to this get a one-line box
 export function questionKind(question) {
   if (question.kind === "multiple" || question.kind === "text") return question.kind;
   return "single";
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 function content(node, html, text) {
@@ -56,7 +50,7 @@ export class QuestionView {
     this.flush();
     this.question = question;
     this.locked = locked;
-    const stem = content(element("div", "question-text"), question.html, question.text);
+    const stem = content(el("div", { className: "question-text" }), question.html, question.text);
     stem.id = "question-text";
     const kind = questionKind(question);
     const body = kind === "text" ? this._textBox(question, value) : this._choices(question, kind, value);
@@ -67,34 +61,34 @@ export class QuestionView {
 
   _choices(question, kind, value) {
     const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
-    const fieldset = element("fieldset", "options");
+    const fieldset = el("fieldset", { className: "options" });
     fieldset.setAttribute("aria-labelledby", "question-text");
     if (kind === "multiple") {
-      const hint = element("p", "question-hint", choiceHint(question));
+      const hint = el("p", { className: "question-hint", text: choiceHint(question) });
       hint.id = "choice-hint";
       fieldset.setAttribute("aria-describedby", hint.id);
       fieldset.append(hint);
     }
     const optionsHtml = question.options_html || {};
     for (const [key, text] of Object.entries(question.options || {})) {
-      const label = element("label", "option");
-      const input = element("input");
+      const label = el("label", { className: "option" });
+      const input = el("input");
       input.type = kind === "multiple" ? "checkbox" : "radio";
       input.name = "answer";
       input.value = key;
       input.checked = chosen.has(key);
       input.addEventListener("change", () => this._choiceChanged(kind));
-      const shown = content(element("span", "option-text"), optionsHtml[key], text);
-      label.append(input, element("span", "option-key", key), shown);
+      const shown = content(el("span", { className: "option-text" }), optionsHtml[key], text);
+      label.append(input, el("span", { className: "option-key", text: key }), shown);
       fieldset.append(label);
     }
     return fieldset;
   }
 
   _textBox(question, value) {
-    const wrap = element("div", "text-question");
+    const wrap = el("div", { className: "text-question" });
     const short = question.expected_length && question.expected_length <= SHORT_TEXT;
-    const box = element(short || question.numeric ? "input" : "textarea", "text-answer");
+    const box = el(short || question.numeric ? "input" : "textarea", { className: "text-answer" });
     box.id = "text-answer";
     box.name = "text-answer";
     if (box.tagName === "TEXTAREA") box.rows = 4;
@@ -112,8 +106,8 @@ export class QuestionView {
       this.pendingText = setTimeout(() => this.flush(), TEXT_DEBOUNCE_MS);
     });
     box.addEventListener("change", () => this.flush());
-    const hint = element("p", "question-hint", question.numeric
-      ? "Type a number. It is kept as you type." : "Type your answer. It is kept as you type.");
+    const hint = el("p", { className: "question-hint", text: question.numeric
+      ? "Type a number. It is kept as you type." : "Type your answer. It is kept as you type." });
     hint.id = "text-hint";
     wrap.append(box, hint);
     return wrap;

@@ -3,7 +3,8 @@
 // that nothing was lost and where they are.
 
 import { openModal } from "../shared/dialog.js";
-import { formatClock } from "./timer.js";
+import { $ } from "../shared/dom.js";
+import { formatClock } from "../shared/format.js";
 
 function summary({ questionNumber, answered, secondsLeft }) {
   const left = secondsLeft === null ? "" : `, ${formatClock(secondsLeft)} left`;
@@ -11,15 +12,16 @@ function summary({ questionNumber, answered, secondsLeft }) {
 }
 
 /**
- * Shows the dialog until the candidate resumes. facts(): {questionNumber, answered, secondsLeft} (read again every second, so the time shown is the time left); offline: the hall
- * cannot be reached right now.
+ * Shows the dialog until the candidate resumes. facts(): {questionNumber, answered, secondsLeft},
+ * read again every second, so the time shown is the time left; offline: the hall cannot be
+ * reached right now.
  */
 export async function askToResume(facts, { name = "", offline = false } = {}) {
-  const dialog = document.getElementById("resume-dialog");
-  const text = document.getElementById("resume-summary");
-  const title = document.getElementById("resume-title");
+  const dialog = $("resume-dialog");
+  const text = $("resume-summary");
+  const title = $("resume-title");
   title.textContent = name ? `Welcome back, ${name}` : "Welcome back";
-  const note = document.getElementById("resume-note");
+  const note = $("resume-note");
   const refresh = () => { text.textContent = summary(facts()); };
   refresh();
   note.textContent = offline
@@ -28,7 +30,7 @@ export async function askToResume(facts, { name = "", offline = false } = {}) {
     : "Your answers and marks are back as you left them.";
   const ticking = setInterval(refresh, 1000);
   try {
-    await openModal(dialog, { initialFocus: document.getElementById("resume-go") });
+    await openModal(dialog, { initialFocus: $("resume-go") });
   } finally {
     clearInterval(ticking);
   }

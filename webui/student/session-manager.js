@@ -9,7 +9,7 @@
 // retries with exponential back-off and jitter. The browser's online/offline events are hints
 // only; what the hall answers is the truth.
 
-import { ApiError, Unreachable, postJson } from "./api.js";
+import { ApiError, isTransient, needsLogin, postJson } from "../shared/api.js";
 import { Backoff } from "./backoff.js";
 
 const ANSWER_DEBOUNCE_MS = 1000;
@@ -27,12 +27,26 @@ export const SaveState = Object.freeze({
   ENDED: "ended",       // submitted or time over
 });
 
+// Refusals after which this page saves nothing more: the state shown, and the hook the page
+// acts on (called with the hall's ApiError).
+const ENDINGS = Object.freeze({
+  lease_lost: { state: SaveState.MOVED, hook: "onLeaseLost" },
+  move_pending: { state: SaveState.WAITING, hook: "onMovePending" },
+  session_completed: { state: SaveState.ENDED, hook: "onEnded" },
+  time_over: { state: SaveState.ENDED, hook: "onEnded" },
+});
+
+/** Whether the hall refused because the exam is over (submitted, or time over). */
+export function endsTheExam(err) {
+  return err instanceof ApiError && ENDINGS[err.code]?.state === SaveState.ENDED;
+}
+
 export class SessionManager {
   /**
    * journal: the Journal of this sitting; paths: examPaths(examId); autosaveSeconds: from the
    * hall's settings; remainingSeconds(): the countdown now; hooks: onStatus(status),
-   * onServerClock({time_remaining, paused}), onLeaseLost(message), onMovePending(message),
-   * onEnded(code, message), onLoginNeeded().
+   * onServerClock({time_remaining, paused}), onLeaseLost(err), onMovePending(err), onEnded(err)
+   * (err: the hall's ApiError), onLoginNeeded(message).
    */
   constructor({ journal, paths, autosaveSeconds, remainingSeconds, hooks }) {
     this.journal = journal;
@@ -81,7 +95,7 @@ export class SessionManager {
     const unsent = this.journal.unsentBody();
     if (!unsent || (this.refusedSeq ?? -1) >= unsent.seq) return;
     try {
-      await postJson(this.paths.save, { ...unsent.body, device_seq: unsent.seq, ...this._context() });
+      await postJson(this.paths.save, this._saveBody(unsent));
     } catch {
       // lease_lost is the expected answer (kept for review); if the hall cannot be reached, the
       // frozen journal keeps the changes on this PC.
@@ -122,8 +136,7 @@ export class SessionManager {
   /** Saves now, whatever the back-off says; resolves true once the hall has everything. */
   async saveNow() {
     if (!this.active) return false;
-    clearTimeout(this.timers.retry);
-    this.timers.retry = null;
+    this._cancelRetry();
     this.backoff.reset();
     await this.flush({ heartbeat: true });
     // A change made while that save was on its way is sent by the same run; check the result.
@@ -167,42 +180,40 @@ export class SessionManager {
 
   async _sendOne() {
     const batch = this.journal.nextBatch();
-    let body = {};
-    let seq;
-    if (batch) {
-      await batch.written; // the seal is on disk before the batch leaves this PC
-      ({ body, seq } = batch);
-    } else {
-      seq = this.journal.allocateSeq(); // a heartbeat: nothing changed, tell the hall the time
-    }
-    const payload = { ...body, device_seq: seq, ...this._context() };
+    if (batch) await batch.written; // the seal is on disk before the batch leaves this PC
+    // Without a batch, a heartbeat: nothing changed, tell the hall the time.
+    const sending = batch ?? { body: {}, seq: this.journal.allocateSeq() };
     // A heartbeat changes nothing the candidate did: the line keeps saying "Saved at …".
     if (batch && this.state !== SaveState.OFFLINE) this._emit(SaveState.SAVING);
     let answer;
     try {
-      answer = await postJson(this.paths.save, payload);
+      answer = await postJson(this.paths.save, this._saveBody(sending));
     } catch (err) {
-      if (err instanceof ApiError && err.code === "lease_lost") this.refusedSeq = seq;
+      if (err instanceof ApiError && err.code === "lease_lost") this.refusedSeq = sending.seq;
       return this._failed(err);
     }
-    await this._acknowledged(batch ? seq : null, answer);
+    await this._acknowledged(batch ? sending.seq : null, answer);
     return true;
   }
 
-  _context() {
-    const context = {};
-    if (Number.isInteger(this.journal.revision)) context.base_revision = this.journal.revision;
+  /**
+   * The one save body the hall is sent, whichever way it goes (a run, keepalive, for review):
+   * the changes of `batch` ({body, seq}), their device_seq, the revision they build on and the
+   * time this page shows.
+   */
+  _saveBody({ body, seq }) {
+    const payload = { ...body, device_seq: seq };
+    if (Number.isInteger(this.journal.revision)) payload.base_revision = this.journal.revision;
     const left = this.remainingSeconds();
-    if (typeof left === "number") context.time_remaining = Math.round(left);
-    return context;
+    if (typeof left === "number") payload.time_remaining = Math.round(left);
+    return payload;
   }
 
   async _acknowledged(seq, answer) {
     if (seq === null) this.journal.noteServer(answer);
     else await this.journal.acknowledge(seq, answer);
     this.backoff.reset();
-    clearTimeout(this.timers.retry);
-    this.timers.retry = null;
+    this._cancelRetry();
     this.revisionResends = 0;
     this.lastSaved = answer.last_saved || this.lastSaved;
     this.hooks.onServerClock(answer);
@@ -212,30 +223,19 @@ export class SessionManager {
   }
 
   async _failed(err) {
-    if (err instanceof Unreachable || (err instanceof ApiError && err.retryable)) {
+    if (isTransient(err)) {
       this._noteTrouble();
       this._retryLater(err);
       this._emit(SaveState.OFFLINE);
       return false;
     }
     if (!(err instanceof ApiError)) throw err;
-    if (err.code === "lease_lost") {
-      // The page sends what is left for review, then freezes the journal (onLeaseLost).
+    const ending = ENDINGS[err.code];
+    if (ending) {
+      // lease_lost: the page sends what is left for review, then freezes the journal.
       this.stop();
-      this._emit(SaveState.MOVED, err.message);
-      this.hooks.onLeaseLost(err.message);
-      return false;
-    }
-    if (err.code === "move_pending") {
-      this.stop();
-      this._emit(SaveState.WAITING, err.message);
-      this.hooks.onMovePending(err.message);
-      return false;
-    }
-    if (err.code === "session_completed" || err.code === "time_over") {
-      this.stop();
-      this._emit(SaveState.ENDED, err.message);
-      this.hooks.onEnded(err.code, err.message);
+      this._emit(ending.state, err.message);
+      this.hooks[ending.hook](err);
       return false;
     }
     if (err.code === "revision_ahead" && this.revisionResends < MAX_REVISION_RESENDS) {
@@ -244,7 +244,7 @@ export class SessionManager {
       await this.journal.recordWholeState(err.details.revision ?? 0);
       return true;
     }
-    if (err.status === 401) {
+    if (needsLogin(err)) {
       this._emit(SaveState.LOGIN, err.message);
       this.hooks.onLoginNeeded(err.message);
       return false;
@@ -253,9 +253,8 @@ export class SessionManager {
     // the hall answered, so it can be told now that this page is in trouble.
     this._noteTrouble();
     this._reportTrouble();
-    this.backoff.failures = 30;
-    clearTimeout(this.timers.retry);
-    this.timers.retry = null;
+    this.backoff.waitLongest();
+    this._cancelRetry();
     this._retryLater(err);
     this._emit(SaveState.REFUSED, err.message);
     return false;
@@ -294,6 +293,11 @@ export class SessionManager {
     }, wait);
   }
 
+  _cancelRetry() {
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+  }
+
   /**
    * The page is being hidden or closed: send the unsent batch with keepalive, which outlives
    * the page. Nothing here may wait (the page may be gone at the next tick); if the answer
@@ -302,8 +306,7 @@ export class SessionManager {
   _keepaliveSave() {
     if (!this.active || !this.journal.hasUnsent()) return;
     const batch = this.journal.nextBatch();
-    const payload = { ...batch.body, device_seq: batch.seq, ...this._context() };
-    postJson(this.paths.save, payload, { keepalive: true })
+    postJson(this.paths.save, this._saveBody(batch), { keepalive: true })
       .then((answer) => this._acknowledged(batch.seq, answer))
       .catch(() => { /* the journal still has it; the next run sends it again */ });
   }

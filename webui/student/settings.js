@@ -1,6 +1,6 @@
 // The hall's settings the pages need (GET /student/settings), remembered for offline reloads.
 
-import { getJson } from "./api.js";
+import { getJson } from "../shared/api.js";
 import { lastSettings, rememberSettings } from "./journal.js";
 
 const DEFAULTS = { hall_name: "Exam hall", autosave_seconds: 30 };

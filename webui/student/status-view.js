@@ -3,15 +3,9 @@
 // when the situation changes (saved → offline → saved again), so a screen reader is not chattering
 // "Saving… Saved" every thirty seconds.
 
+import { announce } from "../shared/dom.js";
+import { formatTimeOfDay } from "../shared/format.js";
 import { SaveState } from "./session-manager.js";
-
-/** "10:42:05" in this PC's time zone, from the hall's ISO 8601 time. */
-export function clockTime(iso) {
-  const when = iso ? new Date(iso) : null;
-  if (!when || Number.isNaN(when.getTime())) return "";
-  return [when.getHours(), when.getMinutes(), when.getSeconds()]
-    .map((part) => String(part).padStart(2, "0")).join(":");
-}
 
 function kept(unsent) {
   return `your answers are kept on this PC (${unsent} not yet sent)`;
@@ -25,7 +19,7 @@ export function statusText({ state, lastSaved, unsent, storageTrouble = false })
   }
   switch (state) {
     case SaveState.SAVED:
-      return lastSaved ? `Saved at ${clockTime(lastSaved)}` : "Saved";
+      return lastSaved ? `Saved at ${formatTimeOfDay(lastSaved)}` : "Saved";
     case SaveState.SAVING:
       return "Saving…";
     case SaveState.OFFLINE:
@@ -77,9 +71,6 @@ export class StatusView {
 
   /** Speaks `text` politely (or at once with `urgent`). */
   say(text, { urgent = false } = {}) {
-    const region = urgent ? this.alert : this.live;
-    // Clearing first makes a repeated sentence be spoken again.
-    region.textContent = "";
-    setTimeout(() => { region.textContent = text; }, 50);
+    announce(urgent ? this.alert : this.live, text);
   }
 }

@@ -2,18 +2,12 @@
 // a button back to that question; then a clear choice between going back and submitting.
 
 import { openModal, closeModal } from "../shared/dialog.js";
+import { $, el } from "../shared/dom.js";
 
 function jumpButtons(list, indexes) {
-  list.replaceChildren(...indexes.map((index) => {
-    const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "jump";
-    button.textContent = `Question ${index + 1}`;
-    button.dataset.close = `jump:${index}`;
-    item.append(button);
-    return item;
-  }));
+  list.replaceChildren(...indexes.map((index) => el("li", {}, el("button", {
+    className: "jump", text: `Question ${index + 1}`, attrs: { type: "button", "data-close": `jump:${index}` },
+  }))));
 }
 
 function describe({ answered, total, unanswered, marked }) {
@@ -33,14 +27,14 @@ function describe({ answered, total, unanswered, marked }) {
  * {jump: index}.
  */
 export async function confirmSubmit(summary, submit) {
-  const dialog = document.getElementById("submit-dialog");
-  const confirm = document.getElementById("submit-confirm");
-  const error = document.getElementById("submit-error");
-  document.getElementById("submit-summary").textContent = describe(summary);
-  jumpButtons(document.getElementById("submit-unanswered"), summary.unanswered);
-  jumpButtons(document.getElementById("submit-marked"), summary.marked);
-  document.getElementById("submit-unanswered-section").hidden = summary.unanswered.length === 0;
-  document.getElementById("submit-marked-section").hidden = summary.marked.length === 0;
+  const dialog = $("submit-dialog");
+  const confirm = $("submit-confirm");
+  const error = $("submit-error");
+  $("submit-summary").textContent = describe(summary);
+  jumpButtons($("submit-unanswered"), summary.unanswered);
+  jumpButtons($("submit-marked"), summary.marked);
+  $("submit-unanswered-section").hidden = summary.unanswered.length === 0;
+  $("submit-marked-section").hidden = summary.marked.length === 0;
   error.hidden = true;
   confirm.disabled = false;
   confirm.textContent = "Submit my exam";
@@ -64,7 +58,7 @@ export async function confirmSubmit(summary, submit) {
   };
   confirm.addEventListener("click", onConfirm);
   try {
-    const answer = await openModal(dialog, { initialFocus: document.getElementById("submit-back") });
+    const answer = await openModal(dialog, { initialFocus: $("submit-back") });
     if (submitted) return "submitted";
     if (answer.startsWith("jump:")) return { jump: Number(answer.slice(5)) };
     return "back";

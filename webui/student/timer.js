@@ -4,23 +4,6 @@
 const TICK_MS = 250;
 export const WARNINGS = [600, 300]; // seconds left: 10 and 5 minutes
 
-/** "41:20", or "1:05:03" past an hour. */
-export function formatClock(seconds) {
-  const whole = Math.max(0, Math.ceil(seconds));
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const secs = String(whole % 60).padStart(2, "0");
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
-}
-
-/** "41 minutes", "1 minute", "30 seconds": for announcements and dialogs. */
-export function describeTime(seconds) {
-  const whole = Math.max(0, Math.ceil(seconds));
-  if (whole >= 120) return `${Math.floor(whole / 60)} minutes`;
-  if (whole >= 60) return "1 minute";
-  return whole === 1 ? "1 second" : `${whole} seconds`;
-}
-
 export class Countdown {
   /**
    * onTick(seconds) on every change of the whole second; onWarning(threshold) once per
@@ -52,6 +35,11 @@ export class Countdown {
     if (!this.anchor) return null;
     if (this.paused) return Math.max(0, this.anchor.seconds);
     return Math.max(0, this.anchor.seconds - (performance.now() - this.anchor.at) / 1000);
+  }
+
+  /** Counts to zero again, and says so again there: the hall gave time after all. */
+  rearm() {
+    this.expired = false;
   }
 
   start() {
