@@ -26,5 +26,21 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
+# Arabic (and CJK) text must really render in the screenshots the tests take: Debian's Noto fonts.
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans Arabic\|Noto Naskh Arabic"; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> installing Debian's Noto fonts for the pages in Arabic"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null || echo "==> (fonts not installed)"
+    else
+        echo "==> no Arabic font (install fonts-noto-core as root): Arabic screenshots show boxes"
+    fi
+fi
+
+# Most tests wait on real processes (hall serve, the central, Chromium), not on the CPU: three
+# test processes keep a 2-core machine busy without starving the timed browser checks. Each file
+# runs whole on one of them (mDNS tests share the LAN). EXAMHALL_TEST_PROCESSES=0 runs everything
+# in this one process.
 echo "==> running the tests"
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${EXAMHALL_TEST_PROCESSES:-3}" --dist loadfile "$@"

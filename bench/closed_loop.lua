@@ -5,7 +5,7 @@
 -- COOKIES_FILE: one cookie token per line (each request takes the next one, round robin).
 -- BODIES_FILE:  one JSON body per line (round robin too); "-" sends GETs without a body.
 -- CHECK:        a plain string every good answer's body contains ("-" for none).
--- At the end it prints one line "BENCHJSON {...}" that bench/load.py reads.
+-- At the end it prints one line "BENCHJSON {...}" that bench/closed.py reads.
 
 local cookies, bodies = {}, {}
 local check = nil

@@ -9,7 +9,12 @@ the way the hall stores saves (aiosqlite, WAL, synchronous=FULL, one writer, gro
 answered only after the commit that holds it. Nothing else: no login, no checks, no merge, no
 encryption, no log.
 
-    python -m bench.echo_server [--port 0] [--durable DB]
+With `--tls-of HALL_DIR` it serves HTTPS with that hall's certificate and key, through the same
+TLS context as `hall serve`. With `--processes N` it is N such processes on one port (each its own
+listening socket, SO_REUSEPORT, the kernel spreading connections among them): what every core of
+the machine can serve.
+
+    python -m bench.echo_server [--port 0] [--durable DB] [--tls-of HALL_DIR] [--processes N]
 
 prints `  http://127.0.0.1:PORT/` among its first lines and stops on SIGINT or SIGTERM.
 """
@@ -21,6 +26,9 @@ import asyncio
 import json
 import signal
 import socket
+import ssl
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -111,21 +119,75 @@ def create_app(durable: Path | None = None) -> web.Application:
     return app
 
 
-async def serve(host: str, port: int, durable: Path | None) -> None:
-    sock = socket.create_server((host, port), family=socket.AF_INET, backlog=BACKLOG)
+def tls_context(hall_dir: Path | None) -> ssl.SSLContext | None:
+    """The TLS context `hall serve` would listen with in `hall_dir`."""
+    if hall_dir is None:
+        return None
+    from examkit.certificates import TlsPaths, server_ssl_context  # noqa: PLC0415
+
+    return server_ssl_context(TlsPaths(hall_dir / "tls", hall_dir / "secrets"))
+
+
+def listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
+    """The listening socket; with `reuse_port`, one of several on the same port."""
+    if not reuse_port:
+        return socket.create_server((host, port), family=socket.AF_INET, backlog=BACKLOG)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    return sock
+
+
+async def until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+async def serve(host: str, port: int, durable: Path | None, tls: ssl.SSLContext | None = None,
+                reuse_port: bool = False) -> None:
+    sock = listening_socket(host, port, reuse_port)
     runner = web.AppRunner(create_app(durable), handle_signals=False, access_log=None)
     await runner.setup()
     try:
-        await web.SockSite(runner, sock).start()
+        await web.SockSite(runner, sock, ssl_context=tls).start()
         print("echo: serving", flush=True)
-        print(f"  http://{host}:{sock.getsockname()[1]}/", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await stop.wait()
+        print(f"  {'https' if tls else 'http'}://{host}:{sock.getsockname()[1]}/", flush=True)
+        await until_signalled()
     finally:
         await runner.cleanup()
+
+
+def serve_on_every_core(args: argparse.Namespace) -> None:
+    """`processes` echo servers on one port: the port is held (bound, not listening, so it takes
+    no connection) until every child listens on it."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    holder.bind((args.host, args.port))
+    port = holder.getsockname()[1]
+    argv = [sys.executable, "-m", "bench.echo_server", "--host", args.host, "--port", str(port),
+            "--reuse-port", *(["--tls-of", str(args.tls_of)] if args.tls_of else [])]
+    children = [subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+                for _ in range(args.processes)]
+    try:
+        for child in children:
+            assert child.stdout is not None
+            if "serving" not in child.stdout.readline():
+                raise SystemExit("an echo process did not start")
+        holder.close()
+        print(f"echo: {args.processes} processes serving", flush=True)
+        print(f"  {'https' if args.tls_of else 'http'}://{args.host}:{port}/", flush=True)
+        asyncio.run(until_signalled())
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(30)
 
 
 def main() -> None:
@@ -134,8 +196,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--durable", type=Path, metavar="DB",
                         help="also store each body in this SQLite file before answering")
+    parser.add_argument("--tls-of", type=Path, metavar="HALL_DIR",
+                        help="serve HTTPS with this hall's certificate, as `hall serve` does")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="this many processes on one port (SO_REUSEPORT)")
+    parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(serve(args.host, args.port, args.durable))
+    if args.processes > 1:
+        if args.durable:
+            parser.error("--durable takes one process (one writer)")
+        serve_on_every_core(args)
+        return
+    asyncio.run(serve(args.host, args.port, args.durable, tls_context(args.tls_of),
+                      args.reuse_port))
 
 
 if __name__ == "__main__":

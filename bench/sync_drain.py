@@ -29,14 +29,14 @@ import aiohttp
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from examkit.chain import GENESIS, canonical, chain_hash
 from syncd.central.config import load as load_central
 from syncd.central.halls import enroll_hall
 from syncd.central.store import open_store
 from syncd.client import CentralClient
 from syncd.daemon import state_dir_of
 from syncd.protocol import (
-    GENESIS, Base, Batch, Hello, WireEvent, canonical, chain_hash, encode_batch, encode_hello,
-    public_key_hex,
+    Base, Batch, Hello, WireEvent, encode_batch, encode_hello, public_key_hex,
 )
 from syncd.push import Pusher
 from syncd.signing import ensure_signing_key

@@ -1,46 +1,53 @@
 """The hall's settings: one table of every setting, read from hall.toml into frozen dataclasses.
 
-Each setting is declared once, as data (section, name, type, default, help). The dataclasses,
-the checks on a file, and `hall.toml.example` all come from that table, and a test fails when the
-example and the table disagree. Nothing here does I/O at import time.
+Each setting is declared once, as data (section, name, type, default, help), the way the kernel
+(`examkit.settings`) declares and reads settings for the hall and the central alike. The
+dataclasses, the checks on a file, and `hall.toml.example` all come from that table, and a test
+fails when the example and the table disagree. Nothing here does I/O at import time.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hallserver.errors import ConfigError
+from examkit import settings
+from examkit.errors import ConfigError
+from examkit.settings import Setting, frozen
 
 ENV_VAR = "HALL_CONFIG"
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting of hall.toml: where it lives, its type and default, and what it does."""
-
-    section: str
-    name: str
-    type: type
-    default: Any
-    help: str
-    minimum: float | None = None
-    choices: tuple[str, ...] | None = None
-
-
 SETTINGS: tuple[Setting, ...] = (
     Setting("hall", "name", str, "Exam Hall", "The hall's name, shown on pages and announced on the LAN."),
+    Setting("hall", "language", str, "en",
+            "The language of the login page until a candidate chooses one (an exam's own language "
+            "wins on its pages): a catalog of webui/locales, such as en, fr or ar."),
+    Setting("hall", "staff_language", str, "en",
+            "The language of the staff pages (console, admin pages), of the register and login "
+            "slips printed for the hall, until a member of staff chooses one on their PC, and of "
+            "what the hall command tells the operator (EXAMHALL_LANGUAGE wins): a catalog of "
+            "webui/locales, such as en, fr or ar."),
     Setting("server", "host", str, "0.0.0.0", "Address to listen on. 0.0.0.0 listens on every interface."),
     Setting("server", "port", int, 8443, "TCP port to listen on (0 picks a free one).", minimum=0),
     Setting("server", "tls", bool, True,
             "Serve HTTPS with the hall's certificate. false serves plain HTTP: only for tests on "
             "loopback, or behind a TLS proxy."),
+    Setting("server", "workers", int, 0,
+            "Processes that take the PCs' TLS off the hall's core process: 0 is one per core of "
+            "this machine; 1 serves everything from one process (which may serve better on a "
+            "machine busy with other work). Plain HTTP always uses one.",
+            minimum=0),
     Setting("server", "max_body_bytes", int, 262144,
             "Largest request body accepted, after decompression; larger bodies get 413.", minimum=1024),
+    Setting("server", "header_timeout_seconds", int, 10,
+            "A connection that has not sent a request's headers (or finished its TLS handshake) "
+            "this long after it began them is closed.", minimum=1),
+    Setting("server", "connections_per_address", int, 4096,
+            "Most connections open at once from one address; more are refused with 503. A hall "
+            "of 1,000 PCs behind one NAT address holds about 3,000.", minimum=1),
     Setting("storage", "database", str, "hall.db",
             "The SQLite database file, relative to the directory of hall.toml."),
     Setting("storage", "busy_timeout_ms", int, 5000,
@@ -67,6 +74,11 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1),
     Setting("security", "login_lockout_seconds", int, 60,
             "How long an exhausted allowance takes to refill completely.", minimum=1),
+    Setting("security", "release_code_failures", int, 5,
+            "Wrong release codes allowed per sealed sitting, and per member of staff, on the "
+            "console before more must wait (a mistyped symbol does not count).", minimum=1),
+    Setting("security", "release_code_lockout_seconds", int, 300,
+            "How long an exhausted release-code allowance takes to refill completely.", minimum=1),
     Setting("exam", "grace_seconds", int, 5,
             "Saves still accepted this long after a deadline, for requests already on the wire.",
             minimum=0),
@@ -79,6 +91,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("invigilation", "moves_need_approval", bool, False,
             "A login on another PC waits for an invigilator's approval before it takes the "
             "session over."),
+    Setting("invigilation", "show_scores", bool, False,
+            "Show candidates' scores to invigilators on the console (admins always see them)."),
     Setting("mdns", "enabled", bool, True, "Announce the hall on the LAN over mDNS."),
     Setting("mdns", "name", str, "Hall A", "The announced name; the TXT id is the identity."),
     Setting("mdns", "interfaces", list, [],
@@ -105,20 +119,23 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=10),
     Setting("sync", "backoff_max_seconds", int, 300,
             "Longest wait between attempts while the uplink or the central is down.", minimum=1),
+    Setting("sync", "central_public_key", str, "",
+            "The central's signing key, hex (`syncd enroll --central-key` writes it): what comes "
+            "down is applied only when it verifies. Empty: syncd fetches nothing."),
+    Setting("sync", "down_max_items", int, 200, "Most items asked for in one package.", minimum=1),
+    Setting("sync", "down_max_bytes", int, 4194304,
+            "Largest package asked for, about, in bytes (a single larger item still comes alone).",
+            minimum=4096),
 )
 
 
 def _section_class(section: str) -> type:
-    fields = [(s.name, s.type, dataclasses.field(default=_frozen(s.default)))
+    fields = [(s.name, s.type, dataclasses.field(default=frozen(s.default)))
               for s in SETTINGS if s.section == section]
     return dataclasses.make_dataclass(f"{section.title()}Config", fields, frozen=True)
 
 
-def _frozen(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(s.section for s in SETTINGS))
+SECTIONS: tuple[str, ...] = settings.sections(SETTINGS)
 _CLASSES = {section: _section_class(section) for section in SECTIONS}
 
 
@@ -157,40 +174,12 @@ class HallConfig:
         return dataclasses.replace(self, **{section: updated})
 
 
-def _check(setting: Setting, value: Any) -> Any:
-    where = f"[{setting.section}] {setting.name}"
-    expected = setting.type
-    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{where} must be a whole number, not {value!r}")
-    if expected is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where} must be true or false, not {value!r}")
-    if expected is str and not isinstance(value, str):
-        raise ConfigError(f"{where} must be a string in quotes, not {value!r}")
-    if expected is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where} must be a list of strings, not {value!r}")
-        return tuple(value)
-    if setting.minimum is not None and value < setting.minimum:
-        raise ConfigError(f"{where} must be at least {setting.minimum:g}, not {value!r}")
-    return value
-
-
 def from_mapping(data: dict[str, Any], base_dir: Path) -> HallConfig:
     """Builds the config from parsed TOML, naming the first bad key and why."""
-    by_key = {(s.section, s.name): s for s in SETTINGS}
-    sections: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
-    for section, table in data.items():
-        if section not in sections:
-            raise ConfigError(f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}")
-        if not isinstance(table, dict):
-            raise ConfigError(f"[{section}] must be a table of settings")
-        for name, value in table.items():
-            setting = by_key.get((section, name))
-            if setting is None:
-                known = ", ".join(s.name for s in SETTINGS if s.section == section)
-                raise ConfigError(f"unknown setting [{section}] {name}; known: {known}")
-            sections[section][name] = _check(setting, value)
-    built = {name: _CLASSES[name](**values) for name, values in sections.items()}
+    values = settings.read_values(SETTINGS, data)
+    built = {section: _CLASSES[section](**{name: value for (where, name), value in values.items()
+                                           if where == section})
+             for section in SECTIONS}
     return HallConfig(base_dir=base_dir, **built)
 
 
@@ -201,14 +190,7 @@ def defaults(base_dir: Path) -> HallConfig:
 
 def load(path: Path) -> HallConfig:
     """Reads hall.toml; relative paths in it are taken from its directory."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise ConfigError(f"no config file at {path}; make one with `hall init`") from err
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path} is not valid TOML: {err}") from err
+    data = settings.read_toml(path, "make one with `hall init`")
     try:
         return from_mapping(data, path.resolve().parent)
     except ConfigError as err:
@@ -220,26 +202,6 @@ def locate(explicit: str | None) -> Path:
     return Path(explicit or os.environ.get(ENV_VAR) or "hall.toml")
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return str(value)
-
-
 def render_toml(overrides: dict[tuple[str, str], Any] | None = None, commented: bool = False) -> str:
     """hall.toml text with every setting and its help; `hall init` and the example use it."""
-    overrides = overrides or {}
-    lines = ["# examhall hall configuration. Every setting is shown with its default.", ""]
-    for section in SECTIONS:
-        lines.append(f"[{section}]")
-        for s in (s for s in SETTINGS if s.section == section):
-            lines.append(f"# {s.help}")
-            value = overrides.get((section, s.name), s.default)
-            prefix = "# " if commented and (section, s.name) not in overrides else ""
-            lines.append(f"{prefix}{s.name} = {_toml_value(value)}")
-        lines.append("")
-    return "\n".join(lines)
+    return settings.render_toml(SETTINGS, "examhall hall configuration.", overrides, commented)

@@ -5,48 +5,40 @@
     ├── NotLoggedIn                401     not_logged_in
     ├── WrongCredentials           401     wrong_credentials
     ├── Forbidden                  403     forbidden        cross-site request, not yours
+    │   ├── LateEntryClosed        403     late_entry_closed    after the late-entry window
+    │   └── MarkedAbsent           403     marked_absent        until an invigilator admits them
     ├── NotFound                   404     not_found
     ├── Conflict                   409     conflict
     │   ├── SessionCompleted       409     session_completed
     │   ├── LeaseLost              409     lease_lost       (the save is kept for review)
     │   ├── MovePending            409     move_pending     a new PC awaits an invigilator
     │   ├── TimeOver               409     time_over
-    │   └── RevisionAhead          409     revision_ahead
+    │   ├── RevisionAhead          409     revision_ahead
+    │   ├── EssayOutOfStep         409     essay_out_of_step    an essay's edit fits not its text
+    │   ├── SittingNotStarted      409     sitting_not_started  the invigilator has not started it
+    │   ├── SittingEnded           409     sitting_ended
+    │   └── PaperSealed            409     paper_sealed     not released yet (release code)
     ├── TooLarge                   413     too_large
     ├── UnsupportedMediaType       415     unsupported_media_type
     ├── Invalid                    422     invalid          unknown question or option, wrong types
+    │   └── WrongReleaseCode       422     wrong_release_code   mistyped or another sitting's
     ├── SlowDown                   429     slow_down        (with retry_after)
     ├── InternalFault              500     internal_error   a bug of ours; logged
     ├── DamagedRecord              500     damaged_record   a sealed row that does not open
     └── StorageUnavailable         503     storage_unavailable
     ConfigError                    (not HTTP: a bad hall.toml, shown by the CLI)
 
-Domain code raises these and knows nothing of HTTP; `web/error_pages.py` renders them.
+HallError and ConfigError come from the kernel (`examkit.errors`), which the central shares.
+Domain code raises these and knows nothing of HTTP; `examkit.responses` renders them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from examkit.errors import ApiError, ConfigError  # noqa: F401 - the hall's code names it here
 
 
-class ConfigError(Exception):
-    """hall.toml (or another operator's file) is wrong; the message names what and why."""
-
-
-class HallError(Exception):
+class HallError(ApiError):
     """An error a client can act on: a status, a code word and a sentence."""
-
-    status = 500
-    code = "internal_error"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    def to_json(self) -> dict[str, Any]:
-        """The one error shape: {"error": {"code", "message", ...details}}."""
-        return {"error": {"code": self.code, "message": self.message, **self.details}}
 
 
 class BadRequest(HallError):
@@ -63,6 +55,14 @@ class WrongCredentials(HallError):
 
 class Forbidden(HallError):
     status, code = 403, "forbidden"
+
+
+class LateEntryClosed(Forbidden):
+    code = "late_entry_closed"
+
+
+class MarkedAbsent(Forbidden):
+    code = "marked_absent"
 
 
 class NotFound(HallError):
@@ -93,6 +93,22 @@ class RevisionAhead(Conflict):
     code = "revision_ahead"
 
 
+class EssayOutOfStep(Conflict):
+    code = "essay_out_of_step"
+
+
+class SittingNotStarted(Conflict):
+    code = "sitting_not_started"
+
+
+class SittingEnded(Conflict):
+    code = "sitting_ended"
+
+
+class PaperSealed(Conflict):
+    code = "paper_sealed"
+
+
 class TooLarge(HallError):
     status, code = 413, "too_large"
 
@@ -103,6 +119,10 @@ class UnsupportedMediaType(HallError):
 
 class Invalid(HallError):
     status, code = 422, "invalid"
+
+
+class WrongReleaseCode(Invalid):
+    code = "wrong_release_code"
 
 
 class SlowDown(HallError):

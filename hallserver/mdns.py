@@ -19,10 +19,10 @@ from aiohttp import web
 from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
-from hallserver import network
+from examkit import network
 from hallserver.config import HallConfig
-from hallserver.crypto.certificates import TlsPaths, fingerprint
-from hallserver.keys import CONFIG, HALL, LISTEN_PORT
+from examkit.certificates import TlsPaths, fingerprint
+from hallserver.keys import CONFIG, LISTEN_PORT, STORAGE
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def hall_advert(app: web.Application) -> Advert | None:
     if not config.mdns.enabled or port is None:
         return None
     cert = TlsPaths(config.tls_dir, config.secrets_dir).server_cert
-    return Advert(name=config.mdns.name, hall_id=app[HALL].hall_id, port=port,
+    return Advert(name=config.mdns.name, hall_id=app[STORAGE].hall_id, port=port,
                   tls=config.server.tls, fingerprint=fingerprint(cert) if cert.exists() else "",
                   addresses=announced_addresses(config.mdns.interfaces),
                   host_name=network.hall_label(config.mdns.name))

@@ -23,6 +23,10 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500)
 RECENT = 20_000
 LAG_EVERY = 0.5
+# Routes that hold their connection open for as long as a page is (the console's live feed, the
+# candidates' long poll of notices): counted as requests, but their duration is no latency and
+# would swamp every mean.
+STREAMING_ROUTES = frozenset({"/staff/live", "/student/notices"})
 
 
 class HallMetrics:
@@ -71,7 +75,8 @@ class HallMetrics:
             children = (self.requests.labels(route, method, str(status)), self.latency.labels(route))
             self._children[key] = children
         children[0].inc()
-        children[1].observe(seconds)
+        if route not in STREAMING_ROUTES:
+            children[1].observe(seconds)
         if route.endswith("/session/save"):
             if status == 200:
                 self.recent_saves[self._recent_count % RECENT] = seconds

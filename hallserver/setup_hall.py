@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hallserver import network
+from examkit import network
 from hallserver.config import load, render_toml
-from hallserver.crypto.certificates import TlsPaths, make_hall_tls
-from hallserver.crypto.sealing import DataKey, write_secret
+from examkit.certificates import TlsPaths, make_hall_tls
+from examkit.sealing import DataKey, write_secret
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain.hall import DATA_KEY_FILE
+from hallserver.runtime import DATA_KEY_FILE
 
 CONFIG_NAME = "hall.toml"
 

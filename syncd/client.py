@@ -18,6 +18,7 @@ from syncd.protocol import VERSION
 
 HELLO_PATH = "/v1/sync/hello"
 BATCH_PATH = "/v1/sync/batch"
+DOWN_PATH = "/v1/sync/down"
 
 
 class UplinkDown(Exception):
@@ -79,16 +80,26 @@ class CentralClient:
         """Sends a signed batch; the central's answer after its commit."""
         return await self._post(BATCH_PATH, raw)
 
+    async def down(self, raw: bytes) -> bytes | None:
+        """Sends a signed request for what follows the mark; the package's exact bytes (checked
+        by the caller with the central's key), or None when nothing follows."""
+        status, body = await self._send(DOWN_PATH, raw)
+        answer = _answer(status, body.decode("utf-8", errors="replace"))
+        return None if answer.get("type") == "nothing" else body
+
     async def _post(self, path: str, raw: bytes) -> dict[str, Any]:
+        status, body = await self._send(path, raw)
+        return _answer(status, body.decode("utf-8", errors="replace"))
+
+    async def _send(self, path: str, raw: bytes) -> tuple[int, bytes]:
         assert self._session is not None, "use CentralClient as an async context manager"
         try:
             async with self._session.post(self._url + path, data=raw,
                                           headers={"Content-Type": "application/json"}) as response:
-                status, text = response.status, await response.text()
+                return response.status, await response.read()
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as err:
             raise UplinkDown(f"no answer from the central at {self._url}: "
                              f"{type(err).__name__} {err}".strip()) from err
-        return _answer(status, text)
 
 
 def _answer(status: int, text: str) -> dict[str, Any]:

@@ -14,14 +14,27 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db.migrate import read_identity
-from hallserver.db.models import events
-from hallserver.domain.events import associated_data
-from syncd.protocol import GENESIS, WireEvent
+from hallserver.db.models import events, hall_meta
+from hallserver.domain.log.events import associated_data
+from examkit.chain import GENESIS
+from syncd.protocol import WireEvent
 
-HALL_DATA_KEY_FILE = "data.key"  # hallserver.domain.hall.DATA_KEY_FILE, without importing the hall
+HALL_DATA_KEY_FILE = "data.key"  # hallserver.runtime.DATA_KEY_FILE, without importing the hall
 EVENT_OVERHEAD = 200  # bytes of JSON around each body on the wire, counted against batch_max_bytes
+
+
+DOWN_MARK, DOWN_HASH = "down_mark", "down_hash"  # rows of hall_meta: the last item applied
+
+
+def read_mark(connection: Connection) -> tuple[int, bytes]:
+    """The last item of the central's outbox applied here, and its hash; (0, genesis) before."""
+    meta = dict(connection.execute(select(hall_meta.c.key, hall_meta.c.value).where(
+        hall_meta.c.key.in_([DOWN_MARK, DOWN_HASH]))).all())
+    if DOWN_MARK not in meta:
+        return 0, GENESIS
+    return int(meta[DOWN_MARK]), bytes.fromhex(meta[DOWN_HASH])
 
 
 class HallLogError(Exception):
@@ -79,6 +92,10 @@ class HallLog:
                                      .order_by(events.c.seq.desc()).limit(1)).first()
             return (row.seq, row.hash, row.epoch) if row else (0, GENESIS, 0)
         return self._run(read)
+
+    def down_mark(self) -> int:
+        """The last item of the central's outbox this hall applied (0: none yet)."""
+        return self._run(read_mark)[0]
 
     def hash_at(self, seq: int) -> bytes | None:
         """The hash of event `seq` (GENESIS for 0), None when the log has no such event."""

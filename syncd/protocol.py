@@ -1,7 +1,8 @@
 """The sync wire format, version 1: canonical bytes, hello and batch messages, Ed25519 signatures.
 
 Both ends use this module; docs/protocol.md describes the same thing for people. A message is
-canonical JSON (sorted keys, no spaces, UTF-8). A hello is signed whole; a batch signs its header
+canonical JSON (sorted keys, no spaces, UTF-8: `examkit.chain.canonical`, the same bytes the hall
+hashes its log over). A hello is signed whole; a batch signs its header
 (hall, central, epoch, range, previous hash, base and the digest of its events), and the digest
 covers the events exactly, so one changed byte anywhere is refused. Given the same range of the
 same log and the same key, a batch is rebuilt byte for byte (Ed25519 signatures are deterministic).
@@ -17,23 +18,12 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from syncd.errors import BadSignature, ChainBroken, Malformed, UnsupportedVersion
+from examkit.chain import ChainBroken, canonical, chain_hash
+from syncd.errors import BadSignature, Malformed, UnsupportedVersion
 
 VERSION = 1
-GENESIS = bytes(32)
 _BATCH_CONTEXT = b"examhall-sync-batch/1\n"
 _HELLO_CONTEXT = b"examhall-sync-hello/1\n"
-
-
-def canonical(value: Any) -> bytes:
-    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
-
-
-def chain_hash(prev_hash: bytes, seq: int, body: bytes) -> bytes:
-    """H(prev_hash ‖ seq ‖ body), seq as 8 bytes big-endian: the hall's own link rule."""
-    return hashlib.sha256(prev_hash + seq.to_bytes(8, "big") + body).digest()
 
 
 def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
@@ -209,12 +199,18 @@ class Hello:
     backlog_sessions: int
     probes: tuple[int, ...] = ()
     sent_at: float = 0.0
+    hall_name: str = ""     # the hall's [hall] name, for people; absent from older halls' hellos
+    down_mark: int | None = None  # the last item of its outbox the hall applied; absent: older
 
     def fields(self) -> dict[str, Any]:
-        """The signed fields."""
-        return {"version": VERSION, "type": "hello", "hall_id": self.hall_id, "epoch": self.epoch,
-                "backlog": {"events": self.backlog_events, "sessions": self.backlog_sessions},
-                "probes": list(self.probes), "sent_at": self.sent_at}
+        """The signed fields (hall_name and down_mark only when given, so older hellos verify)."""
+        fields = {"version": VERSION, "type": "hello", "hall_id": self.hall_id,
+                  "epoch": self.epoch,
+                  "backlog": {"events": self.backlog_events, "sessions": self.backlog_sessions},
+                  "probes": list(self.probes), "sent_at": self.sent_at}
+        if self.down_mark is not None:
+            fields["down_mark"] = self.down_mark
+        return {**fields, "hall_name": self.hall_name} if self.hall_name else fields
 
 
 def encode_hello(hello: Hello, key: Ed25519PrivateKey) -> bytes:
@@ -234,8 +230,12 @@ def decode_hello(raw: bytes) -> tuple[Hello, bytes]:
     sent_at = data.get("sent_at")
     if not isinstance(sent_at, (int, float)):
         raise Malformed("sent_at must be a number.")
+    hall_name = data.get("hall_name", "")
+    if not isinstance(hall_name, str) or len(hall_name) > 128:
+        raise Malformed("hall_name is a string of at most 128 characters.")
+    down_mark = _int(data, "down_mark") if "down_mark" in data else None
     hello = Hello(_str(data, "hall_id"), _int(data, "epoch"), _int(backlog, "events"),
-                  _int(backlog, "sessions"), tuple(probes), float(sent_at))
+                  _int(backlog, "sessions"), tuple(probes), float(sent_at), hall_name, down_mark)
     return hello, _hash(data, "signature", 64)
 
 

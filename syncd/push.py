@@ -80,8 +80,10 @@ class Pusher:
     """Sends one hall's log to one central."""
 
     def __init__(self, log: HallLog, client: CentralClient, key: Ed25519PrivateKey,
-                 state_dir: StateDir, max_events: int, max_bytes: int) -> None:
-        self.log, self.client, self._key = log, client, key
+                 state_dir: StateDir, max_events: int, max_bytes: int, hall_name: str = "",
+                 acknowledge_down: bool = False) -> None:
+        self.log, self.client, self._key, self.hall_name = log, client, key, hall_name
+        self.acknowledge_down = acknowledge_down  # a central that sends down: tell it the mark
         self.state_dir, self.state = state_dir, state_dir.load()
         self._max_events, self._max_bytes = max_events, max_bytes
 
@@ -97,7 +99,9 @@ class Pusher:
         epoch = await self._read(self.log.refresh)
         after = (self.state.central or {}).get("high_water_mark", 0)
         events, sessions = await self._read(self.log.backlog, after)
-        hello = Hello(self.log.hall_id, epoch, events, sessions, probes, time.time())
+        down_mark = await self._read(self.log.down_mark) if self.acknowledge_down else None
+        hello = Hello(self.log.hall_id, epoch, events, sessions, probes, time.time(),
+                      self.hall_name, down_mark)
         view = CentralView.from_json(await self.client.hello(encode_hello(hello, self._key)))
         self.state.hall_id, self.state.central_id = self.log.hall_id, view.central_id
         self.state.backlog = {"events": events, "sessions": sessions}

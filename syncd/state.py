@@ -1,12 +1,13 @@
 """syncd's own files beside the hall: its note of the central, the daemon lock, the epoch signal.
 
-syncd never writes the hall database. What it must remember lives in `[sync] state_dir`:
+syncd writes the hall database only to apply what the central sent down (`syncd.apply`, the
+mark in the same commit). What it must remember of the exchange lives in `[sync] state_dir`:
 - `state.json`: the central's last acknowledged high-water mark (a cache: the central is the
   truth), the batch in flight (so a retry is byte-identical), the newest hall event seen, last
   success and last error. Written atomically (write, fsync, rename).
 - `syncd.lock`: held (flock) by the one syncd that pushes for this hall, with its pid inside.
 - `epoch-request.json`: written when the hall's log disagrees with the central (a restored
-  database); `hall serve` reads it at start and begins a new epoch (hallserver/domain/epochs.py).
+  database); `hall serve` reads it at start and begins a new epoch (hallserver/domain/log/epochs.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hallserver.domain.epochs import EPOCH_REQUEST_FILE, STATE_FILE
+from hallserver.domain.log.epochs import EPOCH_REQUEST_FILE, STATE_FILE
 
 STATE_VERSION = 1
 LOCK_FILE = "syncd.lock"
@@ -39,6 +40,7 @@ class SyncState:
     last_error_at: float | None = None
     backlog: dict[str, int] = field(default_factory=lambda: {"events": 0, "sessions": 0})
     waiting_for_epoch: int | None = None      # the hall epoch that must end before pushing on
+    down: dict[str, Any] | None = None        # {"mark", "applied_at", "refused", "refused_at"}
 
     def to_json(self) -> dict[str, Any]:
         """The file's content."""

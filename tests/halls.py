@@ -9,9 +9,9 @@ from typing import Any
 
 from hallserver.config import HallConfig, load
 from hallserver.db import engine as engines
-from hallserver.domain import candidates as candidate_rules
-from hallserver.domain import exams as exam_rules
-from hallserver.domain.exam_file import parse_exam_file
+from hallserver.domain.access import candidates as candidate_rules
+from hallserver.domain.content import exams as exam_rules
+from hallserver.domain.content.exam_file import parse_exam_file
 from hallserver.setup_hall import CONFIG_NAME, init_hall
 
 # A cheap scrypt cost keeps logins fast in tests; the hash is still scrypt.
@@ -20,6 +20,11 @@ TEST_SETTINGS: dict[tuple[str, str], Any] = {
     ("mdns", "enabled"): False,
     ("server", "host"): "127.0.0.1",
     ("server", "port"): 0,
+    # One process, whatever the machine's cores (it matters only over HTTPS: plain HTTP always
+    # runs one). The default, a worker per core, made the HTTPS test files here a fifth slower
+    # on 2 cores, and would start 16 workers a hall on a 16-core laptop; tests/test_workers.py
+    # runs 2 workers and the default, tests/test_hostile_wire.py 1 and 2.
+    ("server", "workers"): 1,
 }
 
 EXAM = {
@@ -64,8 +69,8 @@ def make_hall(directory: Path, candidates: int = 5, tls: bool = False,
 
 def add_staff_member(config: HallConfig, name: str, role: str, password: str) -> None:
     """A member of staff, as `hall staff add` makes one."""
-    from hallserver.crypto.passwords import hash_secret
-    from hallserver.domain.staff import add_staff
+    from examkit.passwords import hash_secret
+    from hallserver.domain.access.staff import add_staff
     engine = engines.sync_engine(config.database_path)
     try:
         with engine.begin() as connection:

@@ -25,7 +25,7 @@ from types import TracebackType
 import aiohttp
 
 from hallserver.config import HallConfig
-from hallserver.crypto.certificates import CA_CERT
+from examkit.certificates import CA_CERT
 from hallserver.setup_hall import CONFIG_NAME
 
 HALL = Path(sys.executable).parent / "hall"
@@ -37,10 +37,10 @@ STOP_SECONDS = 30.0
 class HallProcess:
     """A `hall` command running as a subprocess; its output lines are collected as they come."""
 
-    def __init__(self, *args: str, cwd: Path | None = None) -> None:
+    def __init__(self, *args: str, cwd: Path | None = None, program: Path = HALL) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("HALL_CONFIG", None)
-        self.args = [str(HALL), *args]
+        self.args = [str(program), *args]
         self.process = subprocess.Popen(
             self.args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import json
 import sqlite3
 import threading
@@ -15,11 +16,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hallserver.app import create_app
 from hallserver.cli import main
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain import storage
-from hallserver.domain.events import verify_chain
+from hallserver.domain.log import storage
+from hallserver.domain.log.events import verify_chain
 from tests.conftest import login
 from tests.halls import add_staff_member, candidate_rows, make_hall
 from tests.serving import HallProcess, ServedHall, log_in
@@ -66,6 +67,8 @@ async def test_analytics_performance_and_inspector(admin_hall, aiohttp_client):
     assert session["session_data"]["answers"] == {str(n): "B" for n in range(1, 6)}
     assert [h["kind"] for h in session["history"]].count("answers_saved") == 5
     assert (await admin.get("/admin/candidates/NOBODY")).status == 404
+    [waiting] = (await (await admin.get("/admin/candidates/C0002")).json())["sessions"]
+    assert waiting["status"] == "assigned" and waiting["session_id"] is None  # as the API says
 
     invigilator = await aiohttp_client(candidate.server)
     await as_staff(invigilator, "ivy")
@@ -185,7 +188,9 @@ def test_a_backup_taken_under_load_opens_and_passes_integrity_check(tmp_path):
 
         async def load_and_back_up() -> dict:
             workers = [asyncio.create_task(candidate(i)) for i in range(10)]
+            deadline = time.monotonic() + 60
             while saved[0] < 200:
+                assert time.monotonic() < deadline, f"only {saved[0]} saves in 60 s"
                 await asyncio.sleep(0.01)
             async with served.client() as admin:
                 await admin.post("/staff/login", json={"name": "ada", "password": "ada-password"})

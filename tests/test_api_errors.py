@@ -109,10 +109,10 @@ async def test_409_lease_lost_keeps_the_refused_save(hall_client, new_client):
     await login(await new_client())
     await expect_error(await hall_client.post(SAVE, json={"answers": {"1": "D"}}), 409, "lease_lost")
     kept = hall_client.server.app  # the refused save is in the log, for review
-    from hallserver.domain.events import read_events
-    from hallserver.keys import HALL
-    hall = kept[HALL]
-    events = await hall.read(lambda c: list(read_events(c, hall.key, hall.hall_id)))
+    from hallserver.domain.log.events import read_events
+    from hallserver.keys import STORAGE
+    storage = kept[STORAGE]
+    events = await storage.read(lambda c: list(read_events(c, storage.key, storage.hall_id)))
     refused = [e for e in events if e.kind == "save_refused"]
     assert refused and refused[-1].body["payload"] == {"answers": {"1": "D"}}
     assert refused[-1].body["reason"] == "lease_lost"
@@ -145,6 +145,16 @@ async def test_gzip_bodies_are_accepted(hall_client):
         "Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert response.status == 200
     assert (await (await hall_client.get(RESTORE)).json())["session_data"]["answers"] == {"7": "C"}
+
+
+async def test_whole_numbers_written_as_floats_are_whole_numbers(hall_client):
+    await login(hall_client)
+    response = await hall_client.post(SAVE, json={"device_seq": 2884763890.0,
+                                                  "current_question": 3.0})
+    assert response.status == 200, await response.text()
+    error = await expect_error(await hall_client.post(SAVE, json={"current_question": 3.5}),
+                               422, "invalid")
+    assert "current_question" in error["message"]
 
 
 async def test_415_not_json(hall_client):
@@ -181,10 +191,11 @@ async def test_429_too_many_wrong_pins_for_one_candidate(hall_client):
                                                                    "pin": "0000"})
         await expect_error(response, 401, "wrong_credentials")
     response = await hall_client.post("/student/login", json={"registration_number": "C0002",
-                                                              "pin": "1002"})
+                                                              "pin": "0001"})
     error = await expect_error(response, 429, "slow_down")
     assert int(response.headers["Retry-After"]) == error["retry_after"] >= 1
     await login(hall_client, 0)  # other candidates are not held up
+    await login(hall_client, 1)  # nor is this one, with the right PIN
 
 
 async def test_503_when_storage_is_locked_and_nothing_is_half_done(tmp_path, aiohttp_client):

@@ -106,3 +106,28 @@ async def test_a_page_folder_opens_its_index(hall_client):
     assert response.status == 302 and response.headers["Location"] == "/ui/staff/index.html"
     assert (await hall_client.get("/ui/staff/")).status == 200
     assert (await hall_client.get("/ui/nothing/")).status == 404
+
+
+async def test_the_hall_address_is_the_candidates_login(hall_client):
+    """/join, its QR code and the mDNS advert send lab PCs to `/`: it opens the login itself."""
+    response = await hall_client.get("/", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/ui/student/index.html"
+    assert "Log in to your exam" in await (await hall_client.get("/")).text()
+
+
+async def test_openapi_says_what_each_answer_is(hall_client):
+    document = await (await hall_client.get("/api/openapi.json")).json()
+    paths = document["paths"]
+    asset = paths["/exam-assets/{exam_id}/{name}"]["get"]
+    assert [p["name"] for p in asset["parameters"]] == ["exam_id", "name"]
+    for path, media in [("/ca.crt", "application/x-x509-ca-cert"), ("/join", "text/html"),
+                        ("/join/qr.svg", "image/svg+xml"), ("/metrics", "text/plain")]:
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == [media]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            ok = operation["responses"]["200"]["content"]
+            if "application/json" in ok:
+                schema = ok["application/json"]["schema"]
+                if "$ref" in schema:
+                    schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+                assert schema.get("properties"), (method, path)

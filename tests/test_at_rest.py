@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from hallserver.app import create_app
 from hallserver.cli import main
 from hallserver.config import HallConfig
-from hallserver.crypto.sealing import FORMAT_VERSION, DataKey, SealError
-from hallserver.domain.events import associated_data
-from hallserver.domain.hall import DATA_KEY_FILE
-from hallserver.domain.live import session_aad
+from examkit.sealing import FORMAT_VERSION, DataKey, SealError
+from hallserver.domain.log.events import associated_data
+from hallserver.runtime import DATA_KEY_FILE
+from hallserver.domain.sessions.live import session_aad
 from tests.conftest import login
 from tests.halls import candidate_rows, make_hall
 from tests.serving import ServedHall, log_in

@@ -49,6 +49,8 @@ GOOD = "registration_number,name,pin\r\nC1,Ada Lovelace,1111\r\nC2,Bruno Ganz,22
                  "candidates.csv line 3: registration number C1 is also on line 2", id="semicolons"),
     pytest.param(b'registration_number,name,pin\nC1,"Ada\nLovelace",1111\nC2,"Bruno",22 22\n',
                  "candidates.csv line 4: the PIN has a space in it", id="line numbers past a quoted newline"),
+    pytest.param(b"registration_number,name,pin\nX-103,Ada,1111\nx-103 ,Bruno,2222\n",
+                 "candidates.csv line 3: registration number x-103 is also on line 2", id="case"),
     pytest.param(b"registration_number,name,pin\n", "has no candidates under its header", id="empty"),
     pytest.param(b"registration_number,name,pin\nC1,Ada,1111\nC2,Bruno,2222\n"
                  + b"".join(b"C%d,Name %d,%d\n" % (n, n, 1000 + n) for n in range(3, 500))
@@ -101,8 +103,8 @@ async def test_pins_for_candidates_without_one_and_their_slips(hall, tmp_path, a
     ok(hall_cli(hall, "candidates", "slips", "MTH101", "-o", str(tmp_path / "slips.html"),
                 "--address", "https://hall-a.local:8443/"))
     page = (tmp_path / "slips.html").read_text(encoding="utf-8")
-    pins = dict(re.findall(r'Registration number: <span class="value">([^<]+)</span></div>'
-                           r'<div class="field">PIN: <span class="value">([^<]+)<', page))
+    pins = dict(re.findall(r'Registration number: <bdi class="value">([^<]+)</bdi></div>'
+                           r'<div class="field">PIN: <bdi class="value">([^<]+)<', page))
     assert pins["C1"] == "1111" and re.fullmatch(r"\d{6}", pins["C2"]) and re.fullmatch(r"\d{6}", pins["C3"])
     assert "Zoë Ωmega" in page and "Ada Lovelace" in page and page.count("https://hall-a.local:8443/") == 3
     assert "@page" in page and "Mathematics (MTH101)" in page
@@ -119,3 +121,27 @@ def test_a_line_without_a_pin_keeps_the_pin_a_candidate_has(hall, tmp_path):
     ok(_import(hall, tmp_path, b"registration_number,name,pin\nC1,Ada,1111\n"))
     ok(_import(hall, tmp_path, b"registration_number,name,pin\nC1,Ada Lovelace,\n"))
     assert "gave 0 candidate(s)" in ok(hall_cli(hall, "candidates", "pins", "MTH101")).output
+
+
+async def test_registration_numbers_match_whatever_their_case(hall, tmp_path, aiohttp_client):
+    ok(_import(hall, tmp_path, b"registration_number,name,pin\nX-103,Ada Lovelace,1111\n"))
+    client = await aiohttp_client(create_app(hall))
+    for typed in ("x-103", " X-103 ", "x-103\t"):
+        logged_in = await sign_in(await aiohttp_client(client.server), typed, "1111")
+        assert logged_in["candidate"]["registration_number"] == "X-103"
+    # A spreadsheet typed in lower case updates the candidate; it adds no second one.
+    ok(_import(hall, tmp_path, b"registration_number,name,pin\nx-103,Ada King,2222\n"))
+    assert count(hall, "candidates") == 1 and count(hall, "exam_records") == 1
+    client = await aiohttp_client(create_app(hall))
+    assert (await sign_in(client, "X-103", "2222"))["candidate"]["name"] == "Ada King"
+
+
+async def test_wrong_pins_typed_in_either_case_share_one_allowance(hall, tmp_path, aiohttp_client):
+    ok(_import(hall, tmp_path, b"registration_number,name,pin\nX-103,Ada Lovelace,1111\n"))
+    client = await aiohttp_client(create_app(hall))
+    answers = []
+    for typed in ("x-103", "X-103", "x-103", "X-103", "x-103", "X-103"):
+        response = await client.post("/student/login", json={"registration_number": typed,
+                                                             "pin": "9999"})
+        answers.append(response.status)
+    assert answers[:5] == [401] * 5 and answers[5] == 429

@@ -293,16 +293,31 @@ def test_sessions_inspect_shows_decrypted_answers_and_history(sat_hall):
 
 # --- hall demo --------------------------------------------------------------------------------
 
-async def test_demo_serves_a_sample_exam_with_printed_logins(tmp_path):
+async def test_demo_serves_a_sitting_that_waits_for_the_invigilator_printed_beside_the_logins(
+        tmp_path):
     with HallProcess("demo", "--port", "0", "--directory", str(tmp_path / "demo"),
                      cwd=tmp_path) as demo:
         port = int(demo.wait_for_line(r"http://127\.0\.0\.1:(\d+)/").group(1))
         exam_id = demo.wait_for_line(r"^exam (\S+):").group(1)
+        sitting_id = demo.wait_for_line(r"^sitting (\S+) waits for its invigilator").group(1)
+        staff_name, password = demo.wait_for_line(
+            r"staff login at /ui/staff/: name (\S+), password (\S+)").groups()
         registration, pin = demo.wait_for_line(
             r"login: registration number (\S+), PIN (\S+)").groups()
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}/",
-                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
-            await log_in(client, registration, pin)
+        url = f"http://127.0.0.1:{port}/"
+        async with aiohttp.ClientSession(url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as client, \
+                aiohttp.ClientSession(url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as staff:
+            login = await log_in(client, registration, pin)
+            assert login["exams"][0]["sitting"]["state"] == "checking_in"
+            async with client.get(f"/student/exam/{exam_id}") as response:
+                assert response.status == 409
+                assert (await response.json())["error"]["code"] == "sitting_not_started"
+            async with staff.post("/staff/login", json={"name": staff_name,
+                                                        "password": password}) as response:
+                assert response.status == 200, await response.text()
+            async with staff.post(f"/staff/sittings/{sitting_id}/start") as response:
+                assert response.status == 200, await response.text()
+                assert (await response.json())["counts"]["checked_in"] == 1
             async with client.get(f"/student/exam/{exam_id}") as response:
                 assert response.status == 200, await response.text()
                 paper = await response.json()

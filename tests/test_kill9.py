@@ -22,11 +22,11 @@ import aiohttp
 import pytest
 
 from hallserver.config import HallConfig
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain.events import verify_chain
-from hallserver.domain.hall import DATA_KEY_FILE
+from hallserver.domain.log.events import verify_chain
+from hallserver.runtime import DATA_KEY_FILE
 from tests.halls import candidate_rows, make_hall
 from tests.serving import ServedHall, log_in
 

@@ -19,7 +19,7 @@ from PIL import Image
 from zeroconf import ServiceStateChange
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
-from hallserver.crypto.certificates import fingerprint
+from examkit.certificates import fingerprint
 from hallserver.db import engine as engines
 from hallserver.db import migrate
 from hallserver.mdns import SERVICE_TYPE, Advert, from_service_info, to_service_info, txt_records

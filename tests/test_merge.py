@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hallserver.domain.merge import SessionData, apply_fields, flatten
+from hallserver.domain.sessions.merge import SessionData, apply_fields, flatten
 
 QUESTIONS = [str(n) for n in range(1, 6)]
 

@@ -11,12 +11,13 @@ from sqlalchemy import inspect, text
 from hallserver.app import create_app
 from hallserver.cli import main
 from hallserver.config import load
-from hallserver.crypto.passwords import hash_secret
-from hallserver.crypto.sealing import DataKey
+from examkit.passwords import hash_secret
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain.events import GENESIS, associated_data, canonical, chain_hash, verify_chain
-from hallserver.domain.live import session_aad
+from examkit.chain import GENESIS, canonical, chain_hash
+from hallserver.domain.log.events import associated_data, verify_chain
+from hallserver.domain.sessions.live import session_aad
 from hallserver.setup_hall import init_hall
 from tests.halls import TEST_SETTINGS
 

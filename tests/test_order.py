@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hallserver.app import create_app
-from hallserver.domain.order import question_order, shuffled
-from hallserver.domain.exam_file import read_exam
-from hallserver.keys import HALL
-from tests.exams_fixtures import SAMPLES, add_candidates, empty_hall, hall_cli, ok, sign_in
+from hallserver.domain.sessions.order import question_order, shuffled
+from hallserver.domain.content.exam_file import read_exam
+from hallserver.keys import ROOM
+from tests.exams_fixtures import SAMPLES, add_candidates, empty_hall, hall_cli, needs_samples, ok, sign_in
 from tests.halls import EXAM, candidate_rows, make_hall
 
 SHUFFLED_EXAM = {**EXAM, "shuffle_questions": True, "shuffle_options": True}
@@ -39,7 +39,8 @@ def shuffled_hall(tmp_path):
     return make_hall(tmp_path / "hall", candidates=6, exam=SHUFFLED_EXAM)
 
 
-async def test_same_candidate_same_order_on_two_pcs_and_after_a_restart(shuffled_hall, aiohttp_client):
+async def test_same_candidate_same_order_on_two_pcs_and_after_a_restart(shuffled_hall,
+                                                                        aiohttp_client):
     registration, _, pin = candidate_rows(1)[0]
     first_pc = await aiohttp_client(create_app(shuffled_hall))
     await sign_in(first_pc, registration, pin)
@@ -93,7 +94,8 @@ async def test_the_order_is_stored_when_the_session_starts(shuffled_hall, aiohtt
     assert _layout(await _paper(resumed)) == shown
 
 
-async def test_a_cached_sessions_order_stays_out_of_garbage_collections(shuffled_hall, aiohttp_client):
+async def test_a_cached_sessions_order_stays_out_of_garbage_collections(shuffled_hall,
+                                                                        aiohttp_client):
     """The hall keeps every session it touched in memory; a list per question in each of them
     lengthened the collector's pauses until 10,000 candidates no longer held (bench: capacity)."""
     registration, _, pin = candidate_rows(1)[0]
@@ -105,7 +107,7 @@ async def test_a_cached_sessions_order_stays_out_of_garbage_collections(shuffled
         client = await aiohttp_client(create_app(shuffled_hall))
         await sign_in(client, registration, pin)
         shown = _layout(await _paper(client))
-        order = client.app[HALL].book.committed((candidate_id, "MTH101")).question_order
+        order = client.app[ROOM].book.committed((candidate_id, "MTH101")).question_order
         gc.collect()
         assert [(q, list(order["options"][q])) for q in order["questions"]] == shown, started
         assert not gc.is_tracked(order["questions"]), started
@@ -154,6 +156,7 @@ QTI_TEST = """<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" i
 </assessmentSection></testPart></assessmentTest>"""
 
 
+@needs_samples
 async def test_fixed_options_and_fixed_questions_do_not_move(tmp_path, aiohttp_client):
     content = tmp_path / "content"
     content.mkdir()

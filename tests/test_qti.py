@@ -4,18 +4,20 @@ interaction mix all or nothing, hostile XML refused, packages with images, sanit
 from __future__ import annotations
 
 import json
+import sqlite3
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from hallserver.app import create_app
-from hallserver.domain import scoring
-from hallserver.domain.exam_file import read_exam
+from hallserver.domain.content import scoring
+from hallserver.domain.content.exam_file import read_exam
 from hallserver.errors import Invalid
 from tests.exams_fixtures import (
-    MIX, MIX_EXAM, MIX_TAKEN, MIX_TEST, SAMPLES, add_candidates, count, empty_hall, hall_cli, ok,
-    png, sign_in,
+    MIX, MIX_EXAM, MIX_TAKEN, MIX_TEST, SAMPLES, add_candidates, count, empty_hall, hall_cli,
+    needs_samples, ok, png, sign_in,
 )
 
 # Every sample file: the kind of question it makes, or a phrase of the reason it is refused.
@@ -25,11 +27,11 @@ SAMPLE_RULES = {
     "items-2.1/choice_fixed.xml": (TAKEN, "choice"),
     "items-2.1/choice_multiple.xml": (TAKEN, "multiple"),
     "items-2.1/choice_multiple_chocolade.xml": (REFUSED, "cannot tell what full marks are"),
-    "items-2.1/extended_text.xml": (REFUSED, "extendedTextInteraction is not supported"),
-    "items-2.1/inline_choice.xml": (REFUSED, "inlineChoiceInteraction is not supported"),
-    "items-2.1/match.xml": (REFUSED, "matchInteraction is not supported"),
+    "items-2.1/extended_text.xml": (TAKEN, "essay"),
+    "items-2.1/inline_choice.xml": (TAKEN, "inline"),
+    "items-2.1/match.xml": (TAKEN, "match"),
     "items-2.1/mc_calc3.xml": (REFUSED, "template processing"),
-    "items-2.1/order.xml": (REFUSED, "orderInteraction is not supported"),
+    "items-2.1/order.xml": (TAKEN, "order"),
     "items-2.1/text_entry.xml": (TAKEN, "text"),
     "items-2.2/choice.xml": (TAKEN, "choice"),
     "items-2.2/choice_multiple_rtl.xml": (TAKEN, "multiple"),
@@ -38,11 +40,11 @@ SAMPLE_RULES = {
     "test-interaction-mix/Choicemultiple_871212949.xml": (TAKEN, "multiple"),
     "test-interaction-mix/Choicesingle_853928446.xml": (REFUSED, "cannot be told apart without their images"),
     "test-interaction-mix/Choicetruefalse_176040516.xml": (TAKEN, "choice"),
-    "test-interaction-mix/Hotspot_278940407.xml": (REFUSED, "hotspotInteraction is not supported"),
-    "test-interaction-mix/Hottext_801974120.xml": (REFUSED, "hottextInteraction is not supported"),
-    "test-interaction-mix/Matchmultiple_1038910213.xml": (REFUSED, "matchInteraction is not supported"),
-    "test-interaction-mix/Matchsingle_143114773.xml": (REFUSED, "matchInteraction is not supported"),
-    "test-interaction-mix/Order_913967682.xml": (REFUSED, "orderInteraction is not supported"),
+    "test-interaction-mix/Hotspot_278940407.xml": (REFUSED, "hotspotInteraction's image is not in the package"),
+    "test-interaction-mix/Hottext_801974120.xml": (TAKEN, "hottext"),
+    "test-interaction-mix/Matchmultiple_1038910213.xml": (TAKEN, "match"),
+    "test-interaction-mix/Matchsingle_143114773.xml": (TAKEN, "match"),
+    "test-interaction-mix/Order_913967682.xml": (TAKEN, "order"),
     "test-interaction-mix/TextEntry_883368511.xml": (TAKEN, "text"),
     "test-interaction-mix/TextEntrynumeric_2040297025.xml": (REFUSED, "2 interactions"),
     "test-interaction-mix/TextEntrynumeric_770468849.xml": (TAKEN, "text"),
@@ -52,11 +54,13 @@ SAMPLE_RULES = {
 }
 
 
+@needs_samples
 def test_the_rules_cover_every_sample_file():
     on_disk = {str(p.relative_to(SAMPLES)) for p in SAMPLES.rglob("*.xml")}
     assert on_disk == set(SAMPLE_RULES)
 
 
+@needs_samples
 @pytest.mark.parametrize("name", sorted(SAMPLE_RULES))
 def test_each_sample_is_imported_or_refused_as_the_rules_say(tmp_path, name):
     outcome, detail = SAMPLE_RULES[name]
@@ -80,6 +84,7 @@ def _only_question(name: str):
     return question
 
 
+@needs_samples
 @pytest.mark.parametrize(("name", "response", "expected"), [
     ("items-2.1/choice.xml", "ChoiceA", 1), ("items-2.1/choice.xml", "ChoiceB", 0),
     ("items-2.1/choice.xml", None, 0),
@@ -116,6 +121,7 @@ def test_known_responses_score_as_the_item_says(name, response, expected):
     assert scoring.marks(_only_question(name), response) == expected
 
 
+@needs_samples
 def test_full_marks_and_the_key_come_from_the_items():
     assert _only_question("items-2.1/choice_multiple.xml").max_score == 2
     assert _only_question("test-interaction-mix/Choicemultiple_871212949.xml").max_score == 3
@@ -125,15 +131,13 @@ def test_full_marks_and_the_key_come_from_the_items():
     assert (fixed.shuffle, fixed.fixed_options) == (True, ("ChoiceD",))
 
 
+@needs_samples
 @pytest.mark.parametrize("test_file", [MIX_TEST, MIX / "interaction_mix_sachsen_2_2.xml"])
 def test_interaction_mix_all_or_nothing_unless_skip_unsupported(tmp_path, test_file):
     config = empty_hall(tmp_path / "hall")
     refused = hall_cli(config, "exam", "import", str(test_file), "--duration", "45")
     assert refused.exit_code != 0
-    for item, reason in [("Hotspot_278940407", "hotspotInteraction"), ("Order_913967682", "orderInteraction"),
-                         ("Matchsingle_143114773", "matchInteraction"),
-                         ("Matchmultiple_1038910213", "matchInteraction"),
-                         ("Hottext_801974120", "hottextInteraction"),
+    for item, reason in [("Hotspot_278940407", "hotspotInteraction"),
                          ("TextEntrynumeric_2040297025", "2 interactions"),
                          ("TextEntrysubset_806481421", "3 interactions"),
                          ("Choicesingle_853928446", "images")]:
@@ -143,20 +147,22 @@ def test_interaction_mix_all_or_nothing_unless_skip_unsupported(tmp_path, test_f
 
     taken = ok(hall_cli(config, "exam", "import", str(test_file), "--duration", "45",
                         "--skip-unsupported"))
-    assert f"imported exam {MIX_EXAM}" in taken.output and "left out 8" in taken.output
+    assert f"imported exam {MIX_EXAM}" in taken.output and "left out 4" in taken.output
     with __import__("sqlite3").connect(config.database_path) as db:
         ids = [r[0] for r in db.execute("SELECT id FROM questions ORDER BY position")]
         kinds = dict(db.execute("SELECT id, kind FROM questions"))
     db.close()
     assert ids == MIX_TAKEN
-    assert [kinds[i] for i in ids] == ["choice", "multiple", "multiple", "text", "text"]
+    assert [kinds[i] for i in ids] == ["choice", "multiple", "multiple", "order", "match", "match", "text",
+                                      "text", "hottext"]
 
 
+@needs_samples
 def test_check_shows_what_would_be_imported_and_changes_nothing(tmp_path):
     checked = ok(hall_cli(None, "exam", "check", str(MIX_TEST), "--skip-unsupported"))
     assert "QTI 2.1 assessmentTest: exam InteractionMixSachsen_1901710679" in checked.output
-    assert "questions: 5, 1 choice, 2 multiple, 2 text; full marks 7" in checked.output
-    assert "would import 5 question(s) and leave out 8 item(s)" in checked.output
+    assert "questions: 9, 1 choice, 1 hottext, 2 match, 2 multiple, 1 order, 2 text; full marks 11" in checked.output
+    assert "would import 9 question(s) and leave out 4 item(s)" in checked.output
     assert "Choicemultiple_871212949: multiple, 5 options, 3 mark(s), options shuffled" in checked.output
 
 
@@ -277,6 +283,7 @@ def _flag_package(path: Path) -> tuple[bytes, bytes]:
     return images
 
 
+@needs_samples
 async def test_a_package_with_images_is_served_to_its_candidates_only(tmp_path, aiohttp_client):
     config = empty_hall(tmp_path / "hall")
     images = _flag_package(tmp_path / "flags.zip")
@@ -309,6 +316,28 @@ async def test_a_package_with_images_is_served_to_its_candidates_only(tmp_path, 
     assert (await client.get("/exam-assets/FLAGS/nothing.png")).status == 404
 
 
+async def test_a_sittings_images_wait_for_its_start_with_the_paper(tmp_path, aiohttp_client):
+    config = empty_hall(tmp_path / "hall")
+    _flag_package(tmp_path / "flags.zip")
+    ok(hall_cli(config, "exam", "import", str(tmp_path / "flags.zip")))
+    add_candidates(config, "FLAGS", [("F1", "Flag Reader", "1111")])
+    made = ok(hall_cli(config, "sitting", "create", "--exam", "FLAGS", "--starts",
+                       "2030-01-01T09:00", "--json"))
+    sitting_id = json.loads(made.output)["id"]
+    client = await aiohttp_client(create_app(config))
+    await sign_in(client, "F1", "1111")
+    with sqlite3.connect(config.database_path) as db:
+        names = [quote(name) for (name,) in db.execute("SELECT name FROM exam_assets")]
+    assert len(names) == 2
+    for name in names:
+        waiting = await client.get(f"/exam-assets/FLAGS/{name}")
+        assert waiting.status == 409, await waiting.text()
+        assert (await waiting.json())["error"]["code"] == "sitting_not_started"
+    ok(hall_cli(config, "sitting", "start", sitting_id))
+    assert (await client.get("/student/exam/FLAGS")).status == 200
+    assert (await client.get(f"/exam-assets/FLAGS/{names[0]}")).status == 200
+
+
 def test_question_html_keeps_basic_markup_and_loses_everything_active(tmp_path):
     _flag_package(tmp_path / "flags.zip")
     (question,) = read_exam(tmp_path / "flags.zip").content.questions
@@ -325,19 +354,23 @@ def test_question_html_keeps_basic_markup_and_loses_everything_active(tmp_path):
 # --- a QTI exam sat through the hall ---------------------------------------------------------
 
 @pytest.fixture
-def mix_hall(tmp_path):
+def mix_hall(tmp_path, qti_samples):
     config = empty_hall(tmp_path / "hall")
     ok(hall_cli(config, "exam", "import", str(MIX_TEST), "--duration", "45", "--skip-unsupported"))
     add_candidates(config, MIX_EXAM, [("M1", "Mia", "1111"), ("M2", "Max", "2222")])
     return config
 
 
-MIX_ANSWERS = {  # 1 + 1 + (1 + 1 - 1) + 1 + 1 = 5 of 7
+MIX_ANSWERS = {  # 1 + 1 + (1 + 1 - 1) + 1 + 1 + 0 + 1 + 1 + 0 = 7 of 11
     "Choicetruefalse_176040516": "choice_1164834606",
     "Choicemultiple_2014410822": ["choice_853818748", "choice_693643701"],
     "Choicemultiple_871212949": ["choice_934383202", "choice_2022864592", "choice_921260236"],
+    "Matchsingle_143114773": ["Match29886762 Match30518135", "Match5256823 Match2607634",
+                              "Match4430647 Match8604807", "Match1403839 Match5570831"],
     "TextEntry_883368511": "fichtelberg",
     "TextEntrynumeric_770468849": "4,1",
+    "Order_913967682": ["Choice0", "Choice1", "Choice2", "Choice3", "Choice4"],
+    "Hottext_801974120": ["Choice1", "Choice3"],  # two of the three errors: match_correct gives 0
 }
 
 
@@ -348,6 +381,10 @@ MIX_ANSWERS = {  # 1 + 1 + (1 + 1 - 1) + 1 + 1 = 5 of 7
     ({"Choicemultiple_2014410822": ["choice_853818748", "choice_853818748"]}, "names an option twice"),
     ({"TextEntry_883368511": ["Fichtelberg"]}, "takes typed text"),
     ({"TextEntry_883368511": 7}, "answers.TextEntry_883368511"),
+    ({"Matchsingle_143114773": "Match29886762 Match30518135"}, "takes a list of pairs"),
+    ({"Matchsingle_143114773": ["Match29886762 nope"]}, "has no pair 'Match29886762 nope'"),
+    ({"Matchsingle_143114773": ["Match29886762 Match30518135", "Match29886762 Match2607634"]},
+     "joins Match29886762 to more than one option"),
 ])
 async def test_an_answer_of_the_wrong_shape_is_refused_with_422(mix_hall, aiohttp_client, answers, named):
     client = await aiohttp_client(create_app(mix_hall))
@@ -377,10 +414,14 @@ async def test_a_qti_exam_sat_end_to_end_scores_every_kind(mix_hall, aiohttp_cli
 
     exported = json.loads(ok(hall_cli(mix_hall, "results", "export", "--format", "json")).stdout)
     (result,) = exported["results"]
-    assert (result["score"], result["max_score"]) == (5, 7)
+    assert (result["score"], result["max_score"]) == (7, 11)
     outcomes = {q["id"]: (q["outcome"], q["marks"]) for q in result["questions"]}
     assert outcomes == {"Choicetruefalse_176040516": ("correct", 1),
                         "Choicemultiple_2014410822": ("correct", 1),
                         "Choicemultiple_871212949": ("partial", 1),
+                        "Matchsingle_143114773": ("correct", 1),
+                        "Matchmultiple_1038910213": ("unanswered", 0),
                         "TextEntry_883368511": ("correct", 1),
-                        "TextEntrynumeric_770468849": ("correct", 1)}
+                        "TextEntrynumeric_770468849": ("correct", 1),
+                        "Order_913967682": ("correct", 1),
+                        "Hottext_801974120": ("incorrect", 0)}

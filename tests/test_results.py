@@ -15,13 +15,13 @@ import sys
 import pytest
 
 from hallserver.app import create_app
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain import scoring
-from hallserver.domain.candidates import find_candidate
-from hallserver.domain.events import read_events, verify_chain
-from hallserver.domain.live import read_session
+from hallserver.domain.content import scoring
+from hallserver.domain.access.candidates import find_candidate
+from hallserver.domain.log.events import read_events, verify_chain
+from hallserver.domain.sessions.live import read_session
 from tests.exams_fixtures import add_candidates, empty_hall, hall_cli, ok, sign_in
 
 WRONG_KEY = {"c1": "B"}  # the board's first key has question c1 wrong

@@ -134,12 +134,12 @@ async def test_the_deadline_watch_completes_a_silent_session(hall_client, clock)
 
 async def test_saves_that_arrive_together_share_one_commit(hall_client, new_client):
     import asyncio
-    from hallserver.keys import HALL
+    from hallserver.keys import STORAGE
     clients = [hall_client] + [await new_client() for _ in range(4)]
     for index, client in enumerate(clients):
         await login(client, index)
         await client.get("/student/exam/MTH101")
-    writer = hall_client.server.app[HALL].writer
+    writer = hall_client.server.app[STORAGE].writer
     batches, jobs = writer.batches, writer.jobs
 
     async def burst(client):

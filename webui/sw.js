@@ -4,12 +4,13 @@
 // Pages and their files are fetched network-first, so every reload gets the hall's current
 // files, and the copy kept here answers only when the network does not (or takes too long: a
 // LAN dropping packets should not leave a candidate staring at a blank page). The hall's API
-// (/student/...) is never touched here: the page itself handles a hall that does not answer,
+// (/student/...) is never touched here, the notices' long poll least of all (a copy of it would
+// replay old news): the page itself handles a hall that does not answer,
 // and the paper and answers live in the page's journal (IndexedDB), not in this cache. The
 // exam's images are kept too, in a cache of their own that the page clears after submission.
 
 // A new name whenever SHELL changes: activation then drops the old copy, files gone with it.
-const CACHE = "examhall-pages-v2";
+const CACHE = "examhall-pages-v5";
 // The images of the candidate's exam (/exam-assets/...): the exam page fetches them all when it
 // opens, so they show offline too, and deletes this cache once the exam is handed in.
 const ASSETS = "examhall-exam-assets";
@@ -23,8 +24,11 @@ const SHELL = [
   "/ui/student/exam-boot.js",
   "/ui/student/exam-clock.js",
   "/ui/student/exam-navigation.js",
+  "/ui/student/exam-notices.js",
   "/ui/student/exam-page.js",
   "/ui/student/exam-paths.js",
+  "/ui/student/essay-edits.js",
+  "/ui/student/kinds/essay.js",
   "/ui/student/idb.js",
   "/ui/student/journal.js",
   "/ui/student/keyboard.js",
@@ -32,6 +36,7 @@ const SHELL = [
   "/ui/student/login.js",
   "/ui/student/message-view.js",
   "/ui/student/nav-grid.js",
+  "/ui/student/notices.js",
   "/ui/student/offline-shell.js",
   "/ui/student/question-view.js",
   "/ui/student/rich-text.js",
@@ -44,15 +49,40 @@ const SHELL = [
   "/ui/student/submit-dialog.js",
   "/ui/student/submit-flow.js",
   "/ui/student/timer.js",
+  "/ui/student/waiting-room.js",
+  "/ui/student/kinds/associate.js",
+  "/ui/student/kinds/gap-match.js",
+  "/ui/student/kinds/hotspot.js",
+  "/ui/student/kinds/hottext.js",
+  "/ui/student/kinds/in-text.js",
+  "/ui/student/kinds/index.js",
+  "/ui/student/kinds/inline.js",
+  "/ui/student/kinds/kinds.css",
+  "/ui/student/kinds/match.js",
+  "/ui/student/kinds/order.js",
+  "/ui/student/kinds/point.js",
+  "/ui/student/tools/calculator-engine.js",
+  "/ui/student/tools/calculator.js",
+  "/ui/student/tools/tools.css",
+  "/ui/student/tools/eliminator.js",
+  "/ui/student/tools/exam-tools.js",
+  "/ui/student/tools/highlighter.js",
   "/ui/shared/base.css",
   "/ui/shared/api.js",
   "/ui/shared/device-store.js",
   "/ui/shared/dialog.js",
   "/ui/shared/dom.js",
   "/ui/shared/format.js",
+  "/ui/shared/i18n.js",
+  "/ui/shared/language-picker.js",
+  "/ui/shared/plural.js",
   "/ui/shared/login-form.js",
   "/ui/shared/prefs.js",
   "/ui/shared/text.js",
+  "/ui/locales/languages.json",
+  "/ui/locales/en.json",
+  "/ui/locales/fr.json",
+  "/ui/locales/ar.json",
 ];
 
 self.addEventListener("install", (event) => {

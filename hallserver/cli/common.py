@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 import click
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from hallserver.config import HallConfig, load, locate
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db import migrate
-from hallserver.domain.hall import DATA_KEY_FILE
+from hallserver.db.writer import Batch
+from hallserver.domain.log.events import EventLog
+from hallserver.runtime import DATA_KEY_FILE
 from hallserver.errors import ConfigError, HallError
+from examkit.pages import require_pages  # noqa: F401 - the hall's commands name it here
+
+T = TypeVar("T")
 
 config_option = click.option(
     "--config", "config_path", metavar="PATH",
@@ -40,3 +49,17 @@ def data_key(config: HallConfig) -> DataKey:
 def failure(err: HallError) -> click.ClickException:
     """A domain error as the command's error message."""
     return click.ClickException(err.message)
+
+
+def staged_write(config: HallConfig, step: Callable[[Connection, Batch, EventLog, float], T]) -> T:
+    """Runs a domain step that stages its writes and events, and writes them in one transaction
+    (as the serving hall's write path would); a domain error becomes the command's error."""
+    try:
+        with open_database(config).begin() as connection:
+            hall_id, epoch = migrate.read_identity(connection)
+            batch = Batch()
+            done = step(connection, batch, EventLog(data_key(config), hall_id, epoch), time.time())
+            batch.flush(connection)
+            return done
+    except HallError as err:
+        raise failure(err) from err

@@ -8,6 +8,7 @@ import json
 
 import click
 
+from hallserver.cli.words import words_here
 from hallserver.mdns import discover
 
 
@@ -27,12 +28,16 @@ def discover_command(wait_seconds: float, as_json: bool, interfaces: tuple[str, 
         click.echo(json.dumps({"version": 1, "halls": [dataclasses.asdict(h) for h in halls]},
                               indent=2))
         return
+    say = words_here()
+    seconds = format(wait_seconds, "g")
     if not halls:
-        click.echo(f"no hall answered within {wait_seconds:g} s (is multicast blocked? "
-                   "try the hall's /join page)")
+        click.echo(say._("no hall answered within {seconds} s (is multicast blocked? try the "
+                         "hall's /join page)", seconds=seconds))
+    labels = [say._("url"), say._("id"), say._("fingerprint"), say._("version")]
+    width = max(len(label) for label in labels) + 2
     for hall in halls:
-        click.echo(f"{hall.name}\n  url          {hall.url}\n  id           {hall.hall_id}\n"
-                   f"  fingerprint  {hall.fingerprint}\n  version      {hall.version}")
+        click.echo("\n".join([hall.name, *(f"  {label.ljust(width)}{value}" for label, value in zip(
+            labels, (hall.url, hall.hall_id, hall.fingerprint, hall.version), strict=True))]))
 
 
 COMMANDS = (discover_command,)

@@ -7,8 +7,8 @@ want nothing, so off a terminal the bar is a stand-in that only counts.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Protocol
 
 import click
@@ -34,3 +34,18 @@ def progress(length: int, label: str) -> Iterator[Bar]:
         return
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield bar
+
+
+@contextmanager
+def progress_of(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar for work whose size is learnt as it starts: call it with (done, total)."""
+    with ExitStack() as stack:
+        bars: list[Bar] = []
+        shown = [0]
+
+        def report(done: int, total: int) -> None:
+            if not bars:
+                bars.append(stack.enter_context(progress(total, label)))
+            bars[0].update(done - shown[0])
+            shown[0] = done
+        yield report

@@ -14,13 +14,15 @@ import click
 from hallserver.cli.common import config_option, data_key, failure, hall_config, open_database
 from hallserver.db import migrate
 from hallserver.cli.progress import progress
-from hallserver.domain.results import (
+from hallserver.cli.words import Refusal, words_for
+from hallserver.domain.content.results import (
     completed_results, count_completed, inspect_candidate, rescore, summarise,
 )
+from hallserver.domain.content.results_export import write_qti_results
 from hallserver.errors import HallError
 
 RESULT_COLUMNS = ["exam_id", "registration_number", "name", "score", "max_score", "reason",
-                  "started_at", "completed_at", "revision", "answers"]
+                  "started_at", "completed_at", "revision", "answers", "unmarked"]
 QUESTION_PARTS = ("response", "outcome", "marks")  # then "<question id> <part>" per question
 
 
@@ -30,7 +32,8 @@ def results() -> None:
 
 
 @results.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "qti"]), default="csv", show_default=True,
+              help="qti: a zip of QTI 2.1 assessmentResults, one per candidate (needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--exam", "exam_id", help="Only this exam's results.")
@@ -39,13 +42,22 @@ def results_export(fmt: str, output: Path | None, exam_id: str | None, config_pa
     """Export the results of every completed session: one row per candidate and exam, with each
     question's response, outcome and marks (CSV), or all of it with a summary per exam (JSON)."""
     config = hall_config(config_path)
+    say = words_for(config)
+    if fmt == "qti" and output is None:
+        raise click.UsageError("--format qti writes a zip: give it with -o FILE.zip")
     try:
         with open_database(config).connect() as connection, \
-                progress(count_completed(connection, exam_id), "reading results") as bar:
+                progress(count_completed(connection, exam_id), say._("reading results")) as bar:
             rows = []
             for row in completed_results(connection, data_key(config), exam_id):
                 rows.append(row)
                 bar.update(1)
+            if fmt == "qti":
+                assert output is not None
+                written = write_qti_results(connection, output, rows)
+                click.echo(say._("wrote {count} QTI assessmentResult(s) to {output}",
+                                 count=written, output=output), err=True)
+                return
     except HallError as err:
         raise failure(err) from err
     handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
@@ -54,7 +66,8 @@ def results_export(fmt: str, output: Path | None, exam_id: str | None, config_pa
     finally:
         if output:
             handle.close()
-            click.echo(f"wrote {len(rows)} result(s) to {output}", err=True)
+            click.echo(say._("wrote {count} result(s) to {output}", count=len(rows), output=output),
+                       err=True)
 
 
 def _cell(response: Any) -> str:
@@ -103,14 +116,20 @@ def results_summary(exam_id: str | None, as_json: bool, config_path: str | None)
         click.echo(json.dumps({"format": "examhall-summary", "version": 1, "summaries": summaries},
                               indent=2, ensure_ascii=False))
         return
+    say = words_for(config)
     if not summaries:
-        click.echo("no completed sessions" + (f" of {exam_id}" if exam_id else ""))
+        click.echo(say._("no completed sessions of {exam}", exam=exam_id) if exam_id
+                   else say._("no completed sessions"))
     for summary in summaries:
-        click.echo(f"{summary['exam_id']}: {summary['count']} completed, mean {summary['mean']} of "
-                   f"{summary['max_score']}, min {summary['min']}, max {summary['max']}")
+        click.echo(say._("{exam}: {count} completed, mean {mean} of {max_score}, min {min}, max "
+                         "{max}", exam=summary["exam_id"], count=summary["count"],
+                         mean=summary["mean"], max_score=summary["max_score"], min=summary["min"],
+                         max=summary["max"]))
         for question in summary["questions"]:
-            click.echo(f"  {question['id']}: facility {question['facility']}, correct "
-                       f"{question['correct']}, answered {question['answered']}")
+            click.echo("  " + say._("{id}: facility {facility}, correct {correct}, answered "
+                                    "{answered}", id=question["id"],
+                                    facility=question["facility"], correct=question["correct"],
+                                    answered=question["answered"]))
 
 
 @results.command("rescore")
@@ -120,17 +139,21 @@ def results_rescore(exam_id: str, config_path: str | None) -> None:
     """Score EXAM_ID's completed sessions again with its current answer key (after
     `hall exam import --correct-key`). Answers stay as submitted; each change is logged."""
     config = hall_config(config_path)
+    say = words_for(config)
     try:
         with open_database(config).begin() as connection, \
-                progress(count_completed(connection, exam_id), "rescoring") as bar:
+                progress(count_completed(connection, exam_id), say._("rescoring")) as bar:
             done = rescore(connection, data_key(config), exam_id, time.time(), bar.update)
     except HallError as err:
         raise failure(err) from err
     for change in done.changed:
-        click.echo(f"  {change['registration_number']}: {change['old_score']} -> "
-                   f"{change['score']} of {change['max_score']}")
-    click.echo(f"rescored {done.sessions} completed session(s) of {exam_id} with answer key "
-               f"version {done.key_version}: {len(done.changed)} changed")
+        click.echo("  " + say._("{registration_number}: {old} -> {new} of {max_score}",
+                                registration_number=change["registration_number"],
+                                old=change["old_score"], new=change["score"],
+                                max_score=change["max_score"]))
+    click.echo(say._("rescored {count} completed session(s) of {exam} with answer key version "
+                     "{version}: {changed} changed", count=done.sessions, exam=exam_id,
+                     version=done.key_version, changed=len(done.changed)))
 
 
 @click.group()
@@ -148,7 +171,9 @@ def sessions_inspect(registration_number: str, config_path: str | None) -> None:
         hall_id, _ = migrate.read_identity(connection)
         found = inspect_candidate(connection, data_key(config), hall_id, registration_number)
     if found is None:
-        raise click.ClickException(f"no candidate {registration_number} in this hall")
+        say = words_for(config)
+        raise Refusal(say._("no candidate {registration_number} in this hall",
+                            registration_number=registration_number), say)
     click.echo(json.dumps({"registration_number": registration_number, "sessions": found},
                           indent=2, ensure_ascii=False))
 

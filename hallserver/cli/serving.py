@@ -6,7 +6,8 @@ import asyncio
 
 import click
 
-from hallserver.cli.common import config_option, hall_config
+from hallserver.cli.common import config_option, hall_config, require_pages
+from hallserver.cli.words import words_for
 from hallserver.serve import ServeError, serve
 
 
@@ -19,10 +20,11 @@ def serve_command(config_path: str | None, host: str | None, port: int | None) -
 
     On stop, saves already received are committed before the process exits.
     """
+    require_pages()
     config = hall_config(config_path)
     changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     try:
-        asyncio.run(serve(config.replace("server", **changes)))
+        asyncio.run(serve(config.replace("server", **changes), words_for(config)))
     except ServeError as err:
         raise click.ClickException(str(err)) from err
 

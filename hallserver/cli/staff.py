@@ -7,8 +7,9 @@ import time
 import click
 
 from hallserver.cli.common import config_option, failure, hall_config, open_database
-from hallserver.crypto.passwords import hash_secret
-from hallserver.domain.staff import ROLES, add_staff, check_new_account, list_staff
+from hallserver.cli.words import words_for
+from examkit.passwords import hash_secret
+from hallserver.domain.access.staff import ROLES, add_staff, check_new_account, list_staff
 from hallserver.errors import HallError
 
 
@@ -32,7 +33,8 @@ def staff_add(name: str, role: str, password: str, config_path: str | None) -> N
             add_staff(connection, name, role, password_hash, time.time())
     except HallError as err:
         raise failure(err) from err
-    click.echo(f"added {name} ({role}); they log in at /ui/staff/")
+    click.echo(words_for(config)._("added {name} ({role}); they log in at /ui/staff/", name=name,
+                                   role=role))
 
 
 @staff.command("list")

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from hallserver.cli.common import config_option, hall_config, open_database
-from hallserver.domain import storage
+from hallserver.cli.words import Refusal, words_for
+from hallserver.domain.log import storage
 
 DAY = 86_400
 
@@ -37,15 +38,18 @@ def storage_purge(config_path: str | None) -> None:
     An event the central has not acknowledged (as syncd last heard) is never removed.
     """
     config = hall_config(config_path)
+    say = words_for(config)
     acknowledged = storage.central_acknowledgement(config)
     if acknowledged is None:
-        click.echo("the central has acknowledged nothing yet (no syncd notes): nothing removed")
+        click.echo(say._("the central has acknowledged nothing yet (no syncd notes): nothing "
+                         "removed"))
         return
     cutoff = time.time() - config.storage.retention_days * DAY
     with open_database(config).begin() as connection:
         removed = storage.purge(connection, acknowledged, cutoff)
-    click.echo(f"removed {removed} event(s) held by the central (up to its high-water mark "
-               f"{acknowledged.high_water_mark}) and older than {config.storage.retention_days} days")
+    click.echo(say._("removed {count} event(s) held by the central (up to its high-water mark "
+                     "{mark}) and older than {days} days", count=removed,
+                     mark=acknowledged.high_water_mark, days=config.storage.retention_days))
 
 
 @storage_group.command("vacuum")
@@ -55,7 +59,8 @@ def storage_vacuum(config_path: str | None) -> None:
     config = hall_config(config_path)
     open_database(config).dispose()
     before, after = storage.vacuum(config.database_path, config.storage.busy_timeout_ms)
-    click.echo(f"database and WAL: {before:,} -> {after:,} bytes")
+    click.echo(words_for(config)._("database and WAL: {before} -> {after} bytes",
+                                   before=format(before, ","), after=format(after, ",")))
 
 
 @click.command("backup")
@@ -64,12 +69,13 @@ def storage_vacuum(config_path: str | None) -> None:
 def backup(file: Path, config_path: str | None) -> None:
     """Write a consistent copy of the database to FILE, even while the hall serves."""
     config = hall_config(config_path)
+    say = words_for(config)
     try:
         size = storage.backup(config.database_path, file, config.storage.busy_timeout_ms)
     except FileExistsError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"backed up {size:,} bytes to {file} (mode 0600; it holds sealed data and the "
-               "key is not in it)")
+        raise Refusal(str(err), say) from err
+    click.echo(say._("backed up {size} bytes to {file} (mode 0600; it holds sealed data and the "
+                     "key is not in it)", size=format(size, ","), file=file))
 
 
 COMMANDS = (storage_group, backup)

@@ -1,6 +1,3 @@
-"""All cryptography of the hall: the only package that imports `cryptography`.
-
-- `sealing`: AES-GCM encryption of session data at rest, bound to each row's identity.
-- `passwords`: slow hashes of PINs and staff passwords (scrypt).
-- `certificates`: the hall CA and server certificate for HTTPS.
-"""
+"""The hall's cryptography lives in the kernel it shares with the central: `examkit.passwords`
+(scrypt for PINs and staff passwords), `examkit.sealing` (AES-GCM at rest) and
+`examkit.certificates` (the CA and server certificate for HTTPS)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
-    UniqueConstraint,
+    UniqueConstraint, func,
 )
 
 metadata = MetaData()
@@ -28,6 +28,8 @@ exams = Table(
     Column("shuffle_options", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
     Column("key_version", Integer, nullable=False, default=1, server_default="1"),  # +1 per key correction
+    Column("language", String),                # BCP 47 tag the candidates start in; NULL: "en"
+    Column("tools", String),                   # JSON of the tools allowed; NULL: none
 )
 
 questions = Table(
@@ -63,6 +65,8 @@ candidates = Table(
     Column("created_at", Float, nullable=False),
     Column("pin_sealed", LargeBinary),             # the PIN sealed with the data key, for slips
 )
+# Registration numbers are found whatever their case (SQLite's lower() folds ASCII only).
+Index("candidates_registration_folded", func.lower(candidates.c.registration_number))
 
 exam_records = Table(
     "exam_records", metadata,
@@ -76,9 +80,11 @@ exam_records = Table(
     Column("result", LargeBinary),                 # sealed JSON: score, max_score, outcomes
     Column("paused_at", Float),                    # the clock stands still from here
     Column("pause_kind", String),                  # "candidate" or "hall": which resume ends it
+    Column("sitting_id", String),                  # the sitting that holds it (NULL: none)
     UniqueConstraint("candidate_id", "exam_id"),
 )
 Index("exam_records_open", exam_records.c.status, exam_records.c.deadline)
+Index("exam_records_sitting", exam_records.c.sitting_id)
 
 exam_sessions = Table(
     "exam_sessions", metadata,
@@ -150,5 +156,85 @@ alerts = Table(
     Column("detail", Text, nullable=False),        # JSON: what an invigilator needs to act
     Column("acknowledged_at", Float),
     Column("acknowledged_by", String),
+    Column("resolved", String),                    # why it closed itself (NULL: acknowledged)
 )
 Index("alerts_open", alerts.c.acknowledged_at, alerts.c.raised_at)
+
+desks = Table(
+    "desks", metadata,
+    Column("name", String, primary_key=True),      # what the hall calls the desk: "A3", "Lab 2-14"
+    Column("pc_address", String, unique=True),     # the LAN address of the PC on it
+    Column("pc_id", String, unique=True),          # or the id of a PC's login (device id)
+    Column("room_row", Integer),                   # where it stands on the seat map (from 1)
+    Column("room_column", Integer),
+    Column("updated_at", Float, nullable=False),
+)
+
+
+sealed_papers = Table(
+    "sealed_papers", metadata,
+    Column("exam_id", String, ForeignKey("exams.id"), primary_key=True),
+    Column("sitting_id", String, nullable=False),
+    Column("paper", LargeBinary, nullable=False),        # AES-GCM under the sitting's own key
+    Column("wrapped_key", LargeBinary, nullable=False),  # that key, under the release code's key
+    Column("salt", LargeBinary, nullable=False),
+    Column("kdf", String, nullable=False),               # JSON: scrypt's n, r, p
+    Column("received_at", Float, nullable=False),
+    Column("released_at", Float),                        # NULL: still sealed
+    Column("released_by", String),
+)
+Index("sealed_papers_sitting", sealed_papers.c.sitting_id)
+
+sittings = Table(
+    "sittings", metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("starts_at", Float, nullable=False),     # scheduled; the invigilator starts it
+    Column("check_in_minutes", Integer, nullable=False),
+    Column("policy", String, nullable=False),       # common_end, own_clock
+    Column("late_entry_minutes", Integer, nullable=False),
+    Column("instructions", Text, nullable=False),
+    Column("everyone", Boolean, nullable=False),    # every candidate of its exams, later ones too
+    Column("state", String, nullable=False),        # scheduled, started, ended (checking_in: by time)
+    Column("started_at", Float),
+    Column("started_by", String),
+    Column("ended_at", Float),
+    Column("ended_by", String),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String, nullable=False),
+)
+
+sitting_exams = Table(
+    "sitting_exams", metadata,
+    Column("sitting_id", String, ForeignKey("sittings.id"), primary_key=True),
+    Column("exam_id", String, ForeignKey("exams.id"), primary_key=True),
+)
+
+attendance = Table(
+    "attendance", metadata,
+    Column("sitting_id", String, ForeignKey("sittings.id"), primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id"), primary_key=True),
+    Column("checked_in_at", Float),
+    Column("started_at", Float),
+    Column("absent_at", Float),
+    Column("absent_by", String),
+    Column("admitted_at", Float),                   # let in after the late-entry window
+    Column("admitted_minutes", Integer),
+    Column("admitted_by", String),
+    Column("refused_at", Float),                    # the last attempt refused as too late
+    Column("refusals", Integer, nullable=False, default=0, server_default="0"),
+)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String, primary_key=True),
+    Column("sitting_id", String, ForeignKey("sittings.id"), nullable=False),
+    Column("candidate_id", Integer, ForeignKey("candidates.id")),  # NULL: the whole hall
+    Column("category", String, nullable=False),     # illness, misconduct, technical, power, other
+    Column("text", Text, nullable=False),
+    Column("occurred_at", Float, nullable=False),
+    Column("recorded_at", Float, nullable=False),
+    Column("recorded_by", String, nullable=False),
+    Column("seq", Integer, nullable=False),         # its event in the log
+)
+Index("incidents_sitting", incidents.c.sitting_id, incidents.c.occurred_at)

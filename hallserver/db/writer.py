@@ -6,9 +6,11 @@ another inside one `BEGIN IMMEDIATE` transaction, writes what they staged with o
 table, commits, and only then answers each request. An acknowledged save is therefore always on
 disk (synchronous=FULL), and a hall of candidates saving at once costs one fsync, not hundreds.
 
-A job that raises a `HallError` has its staged writes undone and the others go on; one whose error
-says `keep_writes` (a save refused for a lost lease, kept for review) keeps them. If the commit
-fails, every request of the batch gets 503 and nothing of it is kept in memory either.
+A job that raises a `HallError` has its staged writes undone and the others go on; one that
+returns `Kept(error)` (a save refused for a lost lease, kept for review) keeps them and its request
+gets the error. If the commit fails, every request of the batch gets 503 and nothing of it is kept
+in memory either. The domain gives its jobs a unit of work over the connection and the batch:
+see hallserver/domain/work.py.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Table
-from sqlalchemy.sql.expression import Executable
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.expression import Executable
 
 from hallserver.errors import HallError, InternalFault, StorageUnavailable
 
@@ -128,6 +130,15 @@ def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[tuple[
 _MISSING = object()
 
 
+class Kept:
+    """A job's answer: refused with `error`, yet what the job staged is committed (kept for review)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: HallError) -> None:
+        self.error = error
+
+
 class _Outcome:
     __slots__ = ("value", "error")
 
@@ -147,6 +158,11 @@ class WritePath:
         self._task: asyncio.Task | None = None
         self.batches = 0
         self.jobs = 0
+
+    @property
+    def waiting(self) -> int:
+        """Jobs queued for the next transaction."""
+        return self._queue.qsize()
 
     async def start(self) -> None:
         """Starts the writer task."""
@@ -220,10 +236,9 @@ def _apply(connection: Connection, jobs: list[Job]) -> tuple[Batch, list[_Outcom
         for job in jobs:
             mark = batch.mark()
             try:
-                outcomes.append(_Outcome(value=job(connection, batch)))
+                value = job(connection, batch)
             except HallError as err:
-                if not getattr(err, "keep_writes", False):
-                    batch.undo_to(mark)
+                batch.undo_to(mark)
                 outcomes.append(_Outcome(error=err))
             except Exception as err:  # noqa: BLE001 - a fault in one job must not sink the batch
                 _LOGGER.exception("a write job failed")
@@ -231,5 +246,8 @@ def _apply(connection: Connection, jobs: list[Job]) -> tuple[Batch, list[_Outcom
                 outcomes.append(_Outcome(error=InternalFault(
                     "The hall hit an internal error with this request; it was not stored.")))
                 del err
+            else:
+                outcomes.append(_Outcome(error=value.error) if isinstance(value, Kept)
+                                else _Outcome(value=value))
         batch.flush(connection)
     return batch, outcomes

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hallserver.domain.assets import read_asset
-from hallserver.domain.devices import Device
-from hallserver.keys import HALL
-from hallserver.views.student import candidate_required
+from hallserver.domain.content.assets import read_asset
+from hallserver.domain.access.devices import Device
+from hallserver.keys import STORAGE
 
 # An image opened on its own (an SVG above all) runs nothing and loads nothing.
 _ASSET_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
 
-@candidate_required
 async def exam_asset(request: web.Request, device: Device) -> web.Response:
     """GET /exam-assets/{exam_id}/{name}."""
-    hall = request.app[HALL]
-    asset = await hall.read(read_asset, device.candidate_id, request.match_info["exam_id"],
+    storage = request.app[STORAGE]
+    asset = await storage.read(read_asset, device.candidate_id, request.match_info["exam_id"],
                             request.match_info["name"])
     etag = f'"{asset.sha256}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache",

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy import text
 
 from hallserver import __version__
-from hallserver.crypto.certificates import CA_CERT
+from examkit.certificates import CA_CERT
+from hallserver.domain.log import storage as disk
 from hallserver.errors import NotFound, StorageUnavailable
-from hallserver.keys import CONFIG, HALL
-from hallserver.web.answers import json_answer
-
-
-def _ping(connection) -> int:
-    return connection.execute(text("SELECT count(*) FROM exam_sessions")).scalar_one()
+from hallserver.keys import CONFIG, STORAGE
+from examkit.responses import json_response
 
 
 async def healthz(request: web.Request) -> web.Response:
     """GET /healthz: 200 while the database answers, 503 when it does not."""
-    hall = request.app[HALL]
+    storage = request.app[STORAGE]
     try:
-        sessions = await hall.read(_ping)
+        sessions = await storage.read(disk.session_count)
     except Exception as err:  # noqa: BLE001 - any storage fault is "not healthy"
         raise StorageUnavailable("The hall's database does not answer.") from err
-    return json_answer({"status": "ok", "version": __version__, "hall_id": hall.hall_id,
-                        "epoch": hall.epoch, "sessions": sessions,
+    return json_response({"status": "ok", "version": __version__, "hall_id": storage.hall_id,
+                        "epoch": storage.epoch, "sessions": sessions,
                         "tls": request.app[CONFIG].server.tls})
 
 

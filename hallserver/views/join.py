@@ -9,10 +9,10 @@ import io
 import segno
 from aiohttp import web
 
-from hallserver import network
-from hallserver.crypto.certificates import TlsPaths, fingerprint
-from hallserver.keys import CONFIG, HALL, LISTEN_PORT
-from hallserver.web.answers import json_answer
+from examkit import network
+from examkit.certificates import TlsPaths, fingerprint
+from hallserver.keys import CONFIG, LISTEN_PORT, STORAGE
+from examkit.responses import json_response
 
 
 def _join_facts(request: web.Request) -> dict[str, object]:
@@ -20,7 +20,7 @@ def _join_facts(request: web.Request) -> dict[str, object]:
     port = request.app.get(LISTEN_PORT) or int(request.url.port or 0)
     urls = network.hall_urls(config.server.host, port, config.server.tls)
     cert = TlsPaths(config.tls_dir, config.secrets_dir).server_cert
-    return {"hall_id": request.app[HALL].hall_id, "name": config.hall.name, "url": urls[0],
+    return {"hall_id": request.app[STORAGE].hall_id, "name": config.hall.name, "url": urls[0],
             "urls": urls, "fingerprint": fingerprint(cert) if cert.exists() else "",
             "local_name": f"{network.hall_label(config.mdns.name)}.local", "ca_url": f"{urls[0]}ca.crt"}
 
@@ -57,7 +57,7 @@ async def join_page(request: web.Request) -> web.Response:
 
 async def join_facts(request: web.Request) -> web.Response:
     """GET /join.json: the same facts for scripts."""
-    return json_answer(_join_facts(request))
+    return json_response(_join_facts(request))
 
 
 async def join_qr(request: web.Request) -> web.Response:

@@ -1,48 +1,41 @@
-"""The candidate's endpoints: login, logout, the paper, save, restore, complete."""
+"""The candidate's endpoints: login, logout, the paper, save, restore, complete, notices."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
-
 from aiohttp import web
 
-from hallserver.domain import login, reports, sessions
-from hallserver.domain.devices import Device
-from hallserver.errors import NotLoggedIn
-from hallserver.keys import CONFIG, HALL
+from hallserver.domain.access import login
+from hallserver.domain.invigilation import reports
+from hallserver.domain.sessions import lifecycle as sessions
+from hallserver.domain.access.devices import Device
+from hallserver.domain.invigilation.notices import WAIT_SECONDS
+from hallserver.errors import BadRequest
+from hallserver.config import HallConfig
+from hallserver.keys import CONFIG, EXAMS, LOGINS, ROOM, STORAGE
+from hallserver.runtime import ExamShelf, Room, Storage
+from hallserver.views.guards import CANDIDATE_COOKIE
 from hallserver.views.schemas import CompleteRequest, LoginRequest, PageReport, SaveRequest
-from hallserver.web.answers import json_answer
+from examkit.responses import json_response
 from hallserver.web.cookies import cookie_value
 from hallserver.web.parsing import read_json
 
-COOKIE = "examhall_candidate"
+COOKIE = CANDIDATE_COOKIE
 COOKIE_SECONDS = 12 * 3600
 
-CandidateHandler = Callable[[web.Request, Device], Awaitable[web.StreamResponse]]
 
-
-def candidate_required(handler: CandidateHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """Passes the logged-in device to the handler; 401 without a valid cookie."""
-
-    @functools.wraps(handler)
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        token = cookie_value(request, COOKIE)
-        device = await login.device_for(request.app[HALL], token) if token else None
-        if device is None:
-            raise NotLoggedIn("You are not logged in (or your login has ended). Log in again "
-                              "with your registration number and PIN.")
-        return await handler(request, device)
-
-    return wrapper
+def _sessions(app: web.Application) -> tuple[Storage, ExamShelf, Room, HallConfig]:
+    """What a change to a session uses: storage, the exams, the room and the hall's rules."""
+    return app[STORAGE], app[EXAMS], app[ROOM], app[CONFIG]
 
 
 async def log_in(request: web.Request) -> web.Response:
     """POST /student/login."""
     body = await read_json(request, LoginRequest)
-    done = await login.log_in(request.app[HALL], body.registration_number, body.pin,
-                              request.remote or "", request.headers.get("User-Agent", ""))
-    response = json_answer({
+    app = request.app
+    done = await login.log_in(app[STORAGE], app[LOGINS], app[ROOM], app[CONFIG],
+                              body.registration_number, body.pin, request.remote or "",
+                              request.headers.get("User-Agent", ""))
+    response = json_response({
         "candidate": {"registration_number": done.device.registration_number,
                       "name": done.device.name},
         "exams": done.exams})
@@ -54,63 +47,83 @@ async def log_in(request: web.Request) -> web.Response:
 async def settings(request: web.Request) -> web.Response:
     """GET /student/settings: what the exam page needs of the hall's config (no login needed)."""
     config = request.app[CONFIG]
-    return json_answer({"hall_name": config.hall.name,
-                        "autosave_seconds": config.exam.autosave_seconds})
+    return json_response({"hall_name": config.hall.name, "language": config.hall.language,
+                          "staff_language": config.hall.staff_language,
+                          "autosave_seconds": config.exam.autosave_seconds})
 
 
-@candidate_required
 async def log_out(request: web.Request, device: Device) -> web.Response:
     """POST /student/logout."""
-    await login.log_out(request.app[HALL], cookie_value(request, COOKIE) or "", device)
-    response = json_answer({"logged_out": True})
+    token = cookie_value(request, COOKIE) or ""
+    await login.log_out(request.app[STORAGE], request.app[LOGINS], token, device)
+    response = json_response({"logged_out": True})
     response.del_cookie(COOKIE, path="/")
     return response
 
 
-@candidate_required
 async def paper(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}."""
     exam_id = request.match_info["exam_id"]
-    return json_answer(await sessions.open_paper(request.app[HALL], device, exam_id))
+    return json_response(await sessions.open_paper(*_sessions(request.app), device, exam_id))
 
 
-@candidate_required
 async def save(request: web.Request, device: Device) -> web.Response:
     """POST /student/exam/{exam_id}/session/save."""
     body = await read_json(request, SaveRequest)
     exam_id = request.match_info["exam_id"]
-    saved = await sessions.save(request.app[HALL], device, exam_id, body.model_dump(exclude_unset=True))
-    return json_answer(saved)
+    saved = await sessions.save(*_sessions(request.app), device, exam_id,
+                          body.model_dump(exclude_unset=True))
+    return json_response(saved)
 
 
-@candidate_required
 async def restore(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}/session/restore."""
     exam_id = request.match_info["exam_id"]
-    return json_answer(await sessions.restore(request.app[HALL], device, exam_id))
+    return json_response(await sessions.restore(request.app[STORAGE], request.app[ROOM], device,
+                                                exam_id))
 
 
-@candidate_required
 async def exam_clock(request: web.Request, device: Device) -> web.Response:
     """GET /student/exam/{exam_id}/session/clock."""
     exam_id = request.match_info["exam_id"]
-    return json_answer(await sessions.exam_clock(request.app[HALL], device, exam_id))
+    return json_response(await sessions.exam_clock(request.app[STORAGE], request.app[ROOM], device,
+                                                    exam_id))
 
 
-@candidate_required
 async def complete(request: web.Request, device: Device) -> web.Response:
     """POST /student/exam/{exam_id}/session/complete."""
     body = await read_json(request, CompleteRequest)
     exam_id = request.match_info["exam_id"]
-    done = await sessions.complete(request.app[HALL], device, exam_id, body.final_answers,
+    done = await sessions.complete(*_sessions(request.app), device, exam_id, body.final_answers,
                                    body.time_spent)
-    return json_answer(done)
+    return json_response(done)
 
 
-@candidate_required
 async def report(request: web.Request, device: Device) -> web.Response:
     """POST /student/exam/{exam_id}/session/report."""
     body = await read_json(request, PageReport)
     exam_id = request.match_info["exam_id"]
-    return json_answer(await reports.page_report(request.app[HALL], device, exam_id,
-                                                 body.model_dump()))
+    return json_response(await reports.page_report(
+        request.app[STORAGE], request.app[ROOM], request.app[CONFIG], device, exam_id,
+        body.model_dump()))
+
+
+def _notices_query(request: web.Request) -> tuple[str | None, float]:
+    after = request.query.get("after") or None
+    if after is not None and len(after) > 64:
+        raise BadRequest("`after` is a notice version as the hall gave it (at most 64 characters).")
+    wait = request.query.get("wait")
+    try:
+        seconds = WAIT_SECONDS if wait is None else float(wait)
+    except ValueError as err:
+        raise BadRequest("`wait` is a number of seconds.") from err
+    if not 0 <= seconds <= WAIT_SECONDS:
+        raise BadRequest(f"`wait` is between 0 and {WAIT_SECONDS:g} seconds.")
+    return after, seconds
+
+
+async def notices(request: web.Request, device: Device) -> web.Response:
+    """GET /student/notices?after=VERSION[&wait=SECONDS]: a long poll of this candidate's news."""
+    after, wait = _notices_query(request)
+    board = request.app[ROOM].notices
+    return json_response(await board.next_for(device.candidate_id, after, wait))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from typing import TypeVar
 
 import orjson
@@ -10,21 +9,15 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from hallserver.keys import CONFIG
-from hallserver.errors import BadRequest, Invalid, TooLarge, UnsupportedMediaType
+from hallserver.errors import BadRequest, Invalid, UnsupportedMediaType
+from hallserver.web.bodies import read_limited
 
 M = TypeVar("M", bound=BaseModel)
 
 
 async def read_body(request: web.Request) -> bytes:
-    """The body, decompressed by aiohttp when gzip; TooLarge past the hall's limit."""
-    try:
-        return await request.read()
-    except web.HTTPRequestEntityTooLarge as err:
-        limit = request.app[CONFIG].server.max_body_bytes
-        raise TooLarge(f"The request is larger than the {limit} bytes the hall accepts.",
-                       max_bytes=limit) from err
-    except (zlib.error, ValueError) as err:
-        raise BadRequest("The request body could not be decompressed.") from err
+    """The body, inflated when gzip or deflate; TooLarge past the hall's limit."""
+    return await read_limited(request, request.app[CONFIG].server.max_body_bytes)
 
 
 async def read_json(request: web.Request, model: type[M]) -> M:

@@ -1,31 +1,42 @@
-"""central.toml: one table of every setting of the central, read into a frozen dataclass."""
+"""central.toml: one table of every setting of the central (declared and read the kernel's way,
+`examkit.settings`, as hall.toml is), read into a frozen mapping."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hallserver.errors import ConfigError
+from examkit import settings
+from examkit.settings import Setting
 
 CONFIG_NAME = "central.toml"
 
-# (section, name, type, default, help)
-SETTINGS: tuple[tuple[str, str, type, Any, str], ...] = (
-    ("central", "name", str, "Central", "The central's name, shown on its page."),
-    ("server", "host", str, "0.0.0.0", "Address to listen on."),
-    ("server", "port", int, 9443, "TCP port to listen on (0 picks a free one)."),
-    ("server", "tls", bool, True, "Serve HTTPS with the central's certificate (false: tests, or "
-     "behind a TLS proxy)."),
-    ("storage", "url", str, "central.db",
-     "A SQLite file relative to central.toml, or a PostgreSQL URL "
-     "(postgresql://user@host:5432/db): several centrals may share one PostgreSQL."),
-    ("storage", "pool_size", int, 10, "Database connections of this process (PostgreSQL)."),
-    ("security", "secrets_dir", str, "secrets", "The central's data key and TLS key (0600)."),
-    ("security", "tls_dir", str, "tls", "The central's certificate; halls pin its fingerprint."),
-    ("sync", "max_batch_events", int, 2000, "Most events accepted in one batch."),
-    ("sync", "max_batch_bytes", int, 8388608, "Largest batch accepted, in bytes."),
+SETTINGS: tuple[Setting, ...] = (
+    Setting("central", "name", str, "Central", "The central's name, shown on its page."),
+    Setting("central", "language", str, "en",
+            "The language of the central's page until someone chooses one on their PC: a catalog "
+            "of webui/locales, such as en, fr or ar."),
+    Setting("server", "host", str, "0.0.0.0", "Address to listen on."),
+    Setting("server", "port", int, 9443, "TCP port to listen on (0 picks a free one).", minimum=0),
+    Setting("server", "tls", bool, True, "Serve HTTPS with the central's certificate (false: "
+            "tests, or behind a TLS proxy)."),
+    Setting("storage", "url", str, "central.db",
+            "A SQLite file relative to central.toml, or a PostgreSQL URL "
+            "(postgresql://user@host:5432/db): several centrals may share one PostgreSQL."),
+    Setting("storage", "pool_size", int, 10, "Database connections of this process (PostgreSQL).",
+            minimum=1),
+    Setting("security", "secrets_dir", str, "secrets", "The central's data key and TLS key (0600)."),
+    Setting("security", "tls_dir", str, "tls",
+            "The central's certificate; halls pin its fingerprint."),
+    Setting("sync", "max_batch_events", int, 2000, "Most events accepted in one batch.", minimum=1),
+    Setting("sync", "max_batch_bytes", int, 8388608, "Largest batch accepted, in bytes.",
+            minimum=1024),
+    Setting("sync", "max_package_items", int, 500, "Most items sent down in one package.",
+            minimum=1),
+    Setting("sync", "max_package_bytes", int, 4194304,
+            "Largest package sent down, about, in bytes (a single larger item still goes alone).",
+            minimum=4096),
 )
 
 
@@ -68,55 +79,17 @@ class CentralConfig:
         return self.base_dir / self["security.tls_dir"]
 
 
-def _check(kind: type, where: str, value: Any) -> Any:
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{where} must be a whole number, not {value!r}")
-    if not isinstance(value, kind):
-        raise ConfigError(f"{where} must be of type {kind.__name__}, not {value!r}")
-    return value
-
-
 def from_mapping(data: dict[str, Any], base_dir: Path) -> CentralConfig:
     """Checks parsed TOML against the table; names the first bad key."""
-    table = {(s, n): (t, d) for s, n, t, d, _ in SETTINGS}
-    values = {key: default for key, (_, default) in table.items()}
-    for section, entries in data.items():
-        if not isinstance(entries, dict):
-            raise ConfigError(f"[{section}] must be a table of settings")
-        for name, value in entries.items():
-            if (section, name) not in table:
-                raise ConfigError(f"unknown setting [{section}] {name}")
-            values[(section, name)] = _check(table[(section, name)][0], f"[{section}] {name}", value)
-    return CentralConfig(base_dir, values)
+    return CentralConfig(base_dir, settings.read_values(SETTINGS, data))
 
 
 def load(path: Path) -> CentralConfig:
     """Reads central.toml."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"no central config at {path}; make one with `syncd central init`") from err
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path} is not valid TOML: {err}") from err
-    return from_mapping(data, path.resolve().parent)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return str(value)
+    return from_mapping(settings.read_toml(path, "make one with `syncd central init`"),
+                        path.resolve().parent)
 
 
 def render_toml(overrides: dict[tuple[str, str], Any] | None = None) -> str:
     """central.toml text with every setting and its help."""
-    overrides = overrides or {}
-    lines = ["# examhall central configuration. Every setting is shown with its default."]
-    section = None
-    for s, name, _, default, help_text in SETTINGS:
-        if s != section:
-            lines += ["", f"[{s}]"]
-            section = s
-        lines += [f"# {help_text}", f"{name} = {_toml(overrides.get((s, name), default))}"]
-    return "\n".join(lines) + "\n"
+    return settings.render_toml(SETTINGS, "examhall central configuration.", overrides)

@@ -13,7 +13,8 @@ from syncd.central import lineage
 from syncd.central.models import halls
 from syncd.central.store import Store
 from syncd.errors import Malformed, NotAllowed
-from syncd.protocol import GENESIS, VERSION, decode_hello, load_public_key, verify_hello
+from examkit.chain import GENESIS
+from syncd.protocol import VERSION, decode_hello, load_public_key, verify_hello
 
 ENROLLED, REVOKED = "enrolled", "revoked"
 
@@ -41,24 +42,28 @@ def view_of(hall: Any) -> dict[str, Any]:
             "head_hash": hall.head_hash.hex()}
 
 
-def _enroll(connection: Connection, hall_id: str, public_key: str, now: float) -> bool:
+def _enroll(connection: Connection, hall_id: str, public_key: str, name: str, now: float) -> bool:
     existing = hall_row(connection, hall_id, lock=True)
+    named = {"name": name} if name else {}
     if existing is None:
         connection.execute(halls.insert().values(
             hall_id=hall_id, public_key=public_key, state=ENROLLED, enrolled_at=now, epoch=0,
-            high_water_mark=0, head_hash=GENESIS, backlog_events=0, backlog_sessions=0))
+            high_water_mark=0, head_hash=GENESIS, backlog_events=0, backlog_sessions=0, **named))
         return True
     connection.execute(update(halls).where(halls.c.hall_id == hall_id).values(
-        public_key=public_key, state=ENROLLED, enrolled_at=now, revoked_at=None))
+        public_key=public_key, state=ENROLLED, enrolled_at=now, revoked_at=None, **named))
     return False
 
 
-async def enroll_hall(store: Store, hall_id: str, public_key: str) -> bool:
-    """Lets a hall push with this key (again, after a revocation); True when the hall is new."""
+async def enroll_hall(store: Store, hall_id: str, public_key: str, name: str = "") -> bool:
+    """Lets a hall push with this key (again, after a revocation); True when the hall is new.
+    `name` (the hall's [hall] name) is shown until the hall's hellos give it."""
     if not hall_id or len(hall_id) > 64:
         raise Malformed("A hall id is 1 to 64 characters.")
+    if len(name) > 128:
+        raise Malformed("A hall's name is at most 128 characters.")
     load_public_key(public_key)
-    return await store.transaction(_enroll, hall_id, public_key.lower(), time.time())
+    return await store.transaction(_enroll, hall_id, public_key.lower(), name, time.time())
 
 
 def _revoke(connection: Connection, hall_id: str, now: float) -> bool:
@@ -73,16 +78,20 @@ async def revoke_hall(store: Store, hall_id: str) -> bool:
 
 
 def _hello(connection: Connection, hall_id: str, backlog: tuple[int, int],
-           probes: tuple[int, ...], now: float) -> dict[str, Any]:
+           probes: tuple[int, ...], name: str, down_mark: int | None, now: float) -> dict[str, Any]:
     hall = hall_row(connection, hall_id)
+    named = {"name": name} if name else {}
+    if down_mark is not None and down_mark > hall.down_mark:
+        named.update(down_mark=down_mark, down_acked_at=now)
     connection.execute(update(halls).where(halls.c.hall_id == hall_id).values(
-        last_hello_at=now, backlog_events=backlog[0], backlog_sessions=backlog[1]))
+        last_hello_at=now, backlog_events=backlog[0], backlog_sessions=backlog[1], **named))
     rows = lineage.epoch_rows(connection, hall_id)
     stopped = rows[hall.epoch].stopped if hall.epoch in rows else None
     hashes = {str(seq): (found.hex() if (found := lineage.hash_at(
         connection, rows, hall_id, hall.epoch, seq)) is not None and seq <= hall.high_water_mark
         else None) for seq in probes}
-    return {"state": hall.state, "stopped": stopped, "probes": hashes, **view_of(hall)}
+    return {"state": hall.state, "stopped": stopped, "probes": hashes,
+            "down_mark": max(hall.down_mark, down_mark or 0), **view_of(hall)}
 
 
 async def hello(store: Store, raw: bytes) -> dict[str, Any]:
@@ -91,5 +100,6 @@ async def hello(store: Store, raw: bytes) -> dict[str, Any]:
     hall = await store.read(hall_row, message.hall_id)
     verify_hello(message, signature, usable_key(hall, message.hall_id))
     backlog = (message.backlog_events, message.backlog_sessions)
-    view = await store.transaction(_hello, message.hall_id, backlog, message.probes, time.time())
+    view = await store.transaction(_hello, message.hall_id, backlog, message.probes,
+                                   message.hall_name, message.down_mark, time.time())
     return {"version": VERSION, "central_id": store.central_id, "hall_id": message.hall_id, **view}

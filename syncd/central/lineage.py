@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from hallserver.crypto.sealing import DataKey
+from examkit.chain import GENESIS
+from examkit.sealing import DataKey
 from syncd.central import session_rows
 from syncd.central.models import epochs, events
 from syncd.central.projection import SUPERSEDED, SessionView, apply
-from syncd.protocol import GENESIS
 
 
 def event_aad(hall_id: str, epoch: int, seq: int) -> bytes:

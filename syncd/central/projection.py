@@ -5,8 +5,10 @@ fields that changed and the new revision, `lease_moved` names the device, `sessi
 carries the final answers and the result. A save applies only when its revision is newer than
 the one held; a completed session is final at the central, so whatever comes after it (a save
 from a restored hall, a second completion) is kept in the log, counted, and changes nothing.
-The one exception is `result_rescored` (an answer key corrected after the exam): it replaces the
-result of a completed session, never its answers.
+The exceptions are `result_rescored` (an answer key corrected after the exam) and `mark_given`
+(a marker's mark of an essay): each replaces the result of a completed session, never its
+answers. An essay saved a little at a time comes as `essay_edits` (see `examkit.edits`),
+applied in the log's order to the text the central holds.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from examkit.edits import EditMismatch, apply_edit
+
 ACTIVE, COMPLETED, SUPERSEDED = "active", "completed", "superseded"
-_MOVES = ("session_started", "answers_saved", "lease_moved", "session_completed", "result_rescored")
+_MOVES = ("session_started", "answers_saved", "lease_moved", "session_completed", "result_rescored",
+          "mark_given")
 
 
 @dataclass
@@ -65,7 +70,7 @@ def apply(view: SessionView | None, hall_id: str, body: dict[str, Any], epoch: i
     kind, session_id = body.get("kind"), body.get("session_id")
     if kind not in _MOVES or not isinstance(session_id, str):
         return view
-    if kind == "result_rescored":
+    if kind in ("result_rescored", "mark_given"):
         return _rescored(view, body, epoch, seq)
     if view is None:
         view = SessionView(hall_id, session_id, str(body.get("exam_id", "")),
@@ -100,6 +105,15 @@ def _save(view: SessionView, body: dict[str, Any]) -> None:
             view.answers.pop(question, None)
         else:
             view.answers[question] = answer
+    for question, edit in (changes.get("essay_edits") or {}).items():
+        try:
+            text = apply_edit(str(view.answers.get(question) or ""), edit)
+        except (EditMismatch, KeyError, TypeError, ValueError):
+            continue  # never seen at a hall that checked it; the completion carries it whole
+        if text:
+            view.answers[question] = text
+        else:
+            view.answers.pop(question, None)
     for name in ("current_question", "marked_questions", "time_remaining"):
         if name in changes:
             setattr(view, name, changes[name])

@@ -1,19 +1,17 @@
-"""What central admins read: halls and their sync state, sessions and results across halls, export."""
+"""What central admins read: halls and their sync state, sessions and results across halls, the
+sessions export's rows (rendered by `exports`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
+from examkit.times import iso
 from syncd.central import lineage
-from syncd.central.models import events, halls, sessions
+from syncd.central.models import events, halls, outbox, sessions
 from syncd.central.session_rows import from_row
 
 EXPORT_COLUMNS = ["hall_id", "exam_id", "registration_number", "session_id", "state", "revision",
@@ -26,15 +24,19 @@ def list_halls(connection: Connection) -> list[dict[str, Any]]:
                                      .group_by(sessions.c.hall_id)).all())
     stored = dict(connection.execute(select(events.c.hall_id, func.count())
                                      .group_by(events.c.hall_id)).all())
+    published = dict(connection.execute(select(outbox.c.hall_id, func.max(outbox.c.seq))
+                                        .group_by(outbox.c.hall_id)).all())
     out = []
     for hall in connection.execute(select(halls).order_by(halls.c.hall_id)):
         out.append({
-            "hall_id": hall.hall_id, "state": hall.state, "public_key": hall.public_key,
+            "hall_id": hall.hall_id, "name": hall.name, "state": hall.state,
+            "public_key": hall.public_key,
             "epoch": hall.epoch, "high_water_mark": hall.high_water_mark,
             "last_sync_at": hall.last_sync_at, "last_hello_at": hall.last_hello_at,
             "backlog": {"events": hall.backlog_events, "sessions": hall.backlog_sessions},
             "alarm": hall.alarm, "alarm_at": hall.alarm_at, "sessions": counts.get(hall.hall_id, 0),
             "events_stored": stored.get(hall.hall_id, 0),
+            "published": published.get(hall.hall_id, 0), "down_mark": hall.down_mark,
             "status": _status(hall)})
     return out
 
@@ -78,25 +80,11 @@ def _session_json(view: Any) -> dict[str, Any]:
 
 
 def export_rows(connection: Connection, key: DataKey) -> list[dict[str, Any]]:
-    """Every session received, for `syncd central export` and /api/export.csv."""
+    """Every session received, for `syncd central export` and /api/export.csv (times ISO 8601)."""
     rows = list_sessions(connection, key, limit=10**9)
-    return [{name: row[name] for name in EXPORT_COLUMNS} for row in rows]
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """The export as CSV, answers as JSON in one column."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "answers": json.dumps(row["answers"], sort_keys=True)})
-    return buffer.getvalue()
-
-
-def to_json(rows: list[dict[str, Any]]) -> str:
-    """The export as versioned JSON."""
-    return json.dumps({"format": "examhall-central-sessions", "version": 1,
-                       "exported_at": time.time(), "sessions": rows}, indent=2) + "\n"
+    return [{**{name: row[name] for name in EXPORT_COLUMNS},
+             "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"])}
+            for row in rows]
 
 
 def hall_line(connection: Connection, hall_id: str) -> dict[str, Any] | None:

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import case, select, update
 from sqlalchemy.engine import Connection
 
-from hallserver.crypto.sealing import DataKey
-from syncd.central import lineage, session_rows
+from examkit.sealing import DataKey
+from syncd.central import lineage, session_rows, sittings
 from syncd.central.halls import hall_row, usable_key, view_of
 from syncd.central.models import batches, epochs, events, halls
 from syncd.central.projection import apply, moves_sessions
@@ -70,6 +70,7 @@ def _apply(connection: Connection, key: DataKey, signed: SignedBatch, public_key
         _continue_epoch(connection, batch, hall, rows[hall.epoch], now)
     _store_events(connection, batch, bodies, sealed, now)
     _project(connection, key, batch, bodies)
+    sittings.note_reports(connection, batch.hall_id, bodies)
     return _commit_answer(connection, signed, now)
 
 

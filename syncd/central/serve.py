@@ -8,7 +8,7 @@ import socket
 
 from aiohttp import web
 
-from hallserver.crypto.certificates import server_ssl_context
+from examkit.certificates import server_ssl_context
 from syncd.central.app import create_central_app
 from syncd.central.config import CentralConfig
 from syncd.central.setup import certificate_fingerprint, tls_paths

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from syncd.central.models import sessions
 from syncd.central.projection import COMPLETED, SessionView
 

@@ -20,7 +20,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from syncd.central.config import CentralConfig
 from syncd.central.models import central_meta
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.browser.hall_server import BrowserHall
+from tests.browser.hall_server import BrowserHall, serving
 from tests.halls import add_staff_member, make_hall
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -85,12 +85,8 @@ def hall(tmp_path: Path, exam: dict[str, Any] | None,
     config = make_hall(tmp_path / "hall", exam=exam,
                        **{"exam__autosave_seconds": AUTOSAVE_SECONDS, **hall_settings})
     add_staff_member(config, INVIGILATOR[0], "invigilator", INVIGILATOR[1])
-    served = BrowserHall(config)
-    served.start()
-    try:
+    with serving(config) as served:
         yield served
-    finally:
-        served.kill9()
 
 
 class PageErrors:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import APIRequestContext, BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.halls import candidate_rows
 
@@ -23,15 +24,30 @@ CANDIDATES = candidate_rows(5)
 SAVED = re.compile(r"^Saved at \d\d:\d\d:\d\d$")
 
 
-def log_in(page: Page, index: int = 0) -> None:
-    """Logs candidate `index` in from the login page; returns once the exam is on screen."""
+def fill_login(page: Page, index: int = 0) -> None:
+    """Logs candidate `index` in from the login page (whatever the hall then shows)."""
     registration, _, pin = CANDIDATES[index]
     page.goto("ui/student/index.html")
+    # As a person does: types once the page is ready (the form is wired in its language).
+    expect(page.get_by_role("button", name="Log in")).to_be_enabled()
     page.get_by_label("Registration number").fill(registration)
     page.get_by_label("PIN", exact=True).fill(pin)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/ui/student/exam\.html\?exam=" + EXAM_ID))
-    expect(page.locator("#exam-main")).to_be_visible()
+
+
+def log_in(page: Page, index: int = 0, exam_shown: bool = True) -> None:
+    """Logs candidate `index` in from the login page; returns once the exam page is open (and,
+    unless `exam_shown` is False, for a candidate waiting at a check-in, the exam on screen)."""
+    fill_login(page, index)
+    try:
+        page.wait_for_url(re.compile(r"/ui/student/exam\.html\?exam=" + EXAM_ID))
+    except PlaywrightTimeout as stuck:  # say what the candidate saw instead of the exam page
+        error = page.locator("#login-error")
+        seen = error.text_content() if error.count() and error.is_visible() else "no error shown"
+        raise AssertionError(f"the login did not open the exam page: still at {page.url}, "
+                             f"{seen!r}") from stuck
+    if exam_shown:
+        expect(page.locator("#exam-main")).to_be_visible()
 
 
 def status(page: Page):
@@ -44,9 +60,29 @@ def expect_saved(page: Page, timeout: float = 20_000) -> None:
     expect(status(page)).to_have_text(SAVED, timeout=timeout)
 
 
+OFFLINE_READY_MS = 60_000  # the worker fetches every page file first: slow while others run
+
+
+_WORKER_STATE = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration("/ui/");
+  const names = await caches.keys();
+  const kept = names.length ? (await (await caches.open(names[0])).keys()).length : 0;
+  return {registered: Boolean(registration), installing: registration?.installing?.state,
+          waiting: registration?.waiting?.state, active: registration?.active?.state,
+          controlled: Boolean(navigator.serviceWorker.controller), caches: names, kept};
+}"""
+
+
 def expect_offline_ready(page: Page) -> None:
-    """Waits until a service worker controls the page (it has kept the pages by then)."""
-    expect(page.locator("html")).to_have_attribute("data-offline-ready", "yes")
+    """Waits until a service worker controls the page (it has kept the pages by then); if none
+    does in time, says what the worker's registration and caches held (stop 22 saw this fail,
+    rarely, under load, and could not reproduce it)."""
+    try:
+        expect(page.locator("html")).to_have_attribute("data-offline-ready", "yes",
+                                                       timeout=OFFLINE_READY_MS)
+    except AssertionError as err:
+        state = page.evaluate(_WORKER_STATE)
+        raise AssertionError(f"no service worker controls the page: {state}") from err
 
 
 def go_to(page: Page, number: int) -> None:

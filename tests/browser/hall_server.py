@@ -14,10 +14,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from hallserver.config import HallConfig
+from hallserver.db import engine as engines
+from hallserver.domain.content import exams as exam_rules
 from hallserver.setup_hall import CONFIG_NAME
 from tests.serving import URL_PATTERN, HallProcess
 
@@ -91,3 +95,27 @@ class BrowserHall:
     def sessions(self, registration_number: str) -> list[dict[str, Any]]:
         """`hall sessions inspect`: the candidate's sessions, decrypted, with their history."""
         return json.loads(self.cli("sessions", "inspect", registration_number))["sessions"]
+
+
+@contextmanager
+def serving(config: HallConfig) -> Iterator[BrowserHall]:
+    """`hall serve` of this hall for the length of the block; killed (-9) at its end."""
+    served = BrowserHall(config)
+    served.start()
+    try:
+        yield served
+    finally:
+        served.kill9()
+
+
+@contextmanager
+def serving_exam(config: HallConfig, content: Any) -> Iterator[BrowserHall]:
+    """`serving` a hall that holds `content` (an ExamContent, as `read_exam` gives it) as its exam."""
+    engine = engines.sync_engine(config.database_path)
+    try:
+        with engine.begin() as connection:
+            exam_rules.import_exam(connection, content, 0.0)
+    finally:
+        engine.dispose()
+    with serving(config) as served:
+        yield served

@@ -11,7 +11,7 @@ import pytest
 # Reused as they are: the system's Chromium (never a downloaded one), a browser context per PC
 # that fails the test on any uncaught error or CSP violation, and the docs screenshot switch.
 from tests.browser.conftest import browser, chromium, new_context, screenshot  # noqa: F401
-from tests.browser.hall_server import BrowserHall
+from tests.browser.hall_server import BrowserHall, serving
 from tests.browser_staff.staff_pages import CANDIDATE_COUNT, SILENT_AFTER_SECONDS, STAFF
 from tests.halls import add_staff_member, make_hall
 
@@ -35,9 +35,5 @@ def hall(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[BrowserHall
     config = make_hall(tmp_path / "hall", candidates=CANDIDATE_COUNT, **settings)
     for name, (role, password) in STAFF.items():
         add_staff_member(config, name, role, password)
-    served = BrowserHall(config)
-    served.start()
-    try:
+    with serving(config) as served:
         yield served
-    finally:
-        served.kill9()

@@ -23,6 +23,8 @@ CONSOLE = "ui/invigilator/index.html"
 def staff_log_in(page: Page, name: str) -> None:
     """Logs `name` in on the staff login page (and waits until the page has moved on)."""
     page.goto("ui/staff/index.html")
+    # As a person does: types once the page is ready (the form is wired in its language).
+    expect(page.get_by_role("button", name="Log in")).to_be_enabled()
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(STAFF[name][1])
     page.get_by_role("button", name="Log in").click()

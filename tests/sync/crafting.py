@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from examkit.chain import GENESIS, chain_hash
 from hallserver.config import HallConfig
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from syncd.hall_log import HALL_DATA_KEY_FILE, HallLog
-from syncd.protocol import GENESIS, Base, Batch, WireEvent, chain_hash, encode_batch
+from syncd.protocol import Base, Batch, WireEvent, encode_batch
 from syncd.signing import load_signing_key
 
 

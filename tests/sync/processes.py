@@ -125,6 +125,13 @@ class CentralAPI:
                                    headers={"Content-Type": "application/json"}) as response:
                 return response.status, await response.json()
 
+    async def post_json(self, path: str, body: Any) -> tuple[int, dict[str, Any]]:
+        """POST JSON with the admin token; (status, JSON)."""
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self.ssl)) as client:
+            async with client.post(self.url + path, json=body,
+                                   headers={"Authorization": f"Bearer {self.token}"}) as response:
+                return response.status, await response.json()
+
     async def hall(self, hall_id: str) -> dict[str, Any]:
         """One hall's row of /api/halls."""
         halls = (await self.get("/api/halls"))["halls"]

@@ -27,6 +27,7 @@ class Faults:
     big_upload: int = 8192                # a connection past this many bytes up carries a batch
     cut_answer_after: int | None = None   # ...then reset after this many bytes of its answer
     hold_answers: bool = False            # ...or hold its answer back, forwarding nothing
+    cut_download_after: int | None = None  # reset once a connection received this many bytes
 
 
 @dataclass
@@ -45,6 +46,7 @@ class _Link:
     client: asyncio.StreamWriter
     server: asyncio.StreamWriter
     uploaded: int = 0
+    downloaded: int = 0
     tasks: list[asyncio.Task] = field(default_factory=list)
     open_pumps: int = 2
 
@@ -192,7 +194,14 @@ class FaultProxy:
                         await sink.drain()
                         self._drop(link)
                         return
+                if not upward and faults.cut_download_after is not None and (
+                        link.downloaded + len(chunk) > faults.cut_download_after):
+                    sink.write(chunk[:max(0, faults.cut_download_after - link.downloaded)])
+                    await sink.drain()
+                    self._drop(link)
+                    return
                 if not upward:
+                    link.downloaded += len(chunk)
                     sent_down += len(chunk)
                     self.counters.download += len(chunk)
                 sink.write(chunk)

@@ -83,7 +83,8 @@ async def test_status_reports_backlog_acknowledged_mark_and_last_error(tmp_path,
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     before = key_file.read_bytes()
     again = json.loads(syncd_ok("enroll", "--config", hall_toml(config), "--json"))
-    assert set(again) == {"hall_id", "public_key", "fingerprint"}
+    assert set(again) == {"hall_id", "public_key", "fingerprint", "name"}
+    assert again["name"] == config.hall.name
     assert again["hall_id"] == report["hall_id"] and key_file.read_bytes() == before
 
 

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from hallserver.app import create_app
 from hallserver.config import HallConfig
-from hallserver.crypto.sealing import DataKey
+from examkit.sealing import DataKey
 from hallserver.db import engine as engines
 from hallserver.db.models import candidates, events, exam_records, exam_sessions
-from hallserver.domain.hall import DATA_KEY_FILE
-from hallserver.domain.live import open_json, result_aad, session_aad
+from hallserver.runtime import DATA_KEY_FILE
+from hallserver.domain.sessions.live import open_json, result_aad, session_aad
 from tests.halls import EXAM, candidate_rows
 
 PAPER = f"/student/exam/{EXAM['id']}"

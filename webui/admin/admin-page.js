@@ -4,16 +4,19 @@
 import { errorText } from "../shared/api.js";
 import { $, el } from "../shared/dom.js";
 import { formatTimeOfDay } from "../shared/format.js";
-import { startStaffPage } from "../staff/staff-header.js";
+import { t } from "../shared/i18n.js";
+import { roleName, startStaffPage } from "../staff/staff-header.js";
 
 /** Says the page is not for this member's role, where the page would have been. */
 function deny(member) {
   const section = el("section", {
     className: "admin-denied card", attrs: { id: "admin-denied", "aria-labelledby": "admin-denied-title" },
-  }, el("h1", { text: "Not for your role", attrs: { id: "admin-denied-title" } }),
-  el("p", { text: `These pages are for hall admins. You are logged in as ${member.name}, an ${member.role}.`,
+  }, el("h1", { text: t("Not for your role"), attrs: { id: "admin-denied-title" } }),
+  el("p", { text: member.role === "invigilator"
+    ? t("These pages are for hall admins. You are logged in as {name}, an invigilator.", { name: member.name })
+    : t("These pages are for hall admins. You are logged in as {name} ({role}).", { name: member.name, role: roleName(member.role) }),
             attrs: { id: "admin-denied-text" } }),
-  el("p", {}, el("a", { className: "button primary", text: "Open the invigilator console",
+  el("p", {}, el("a", { className: "button primary", text: t("Open the invigilator console"),
                         attrs: { href: "/ui/invigilator/index.html" } })));
   $("admin-main").replaceWith(section); // nothing of an admin page stays behind for another role
 }
@@ -27,17 +30,17 @@ export function showError(err) {
 
 /** "Updated 14:05:09". */
 export function stamp() {
-  $("updated").textContent = `Updated ${formatTimeOfDay(Date.now())}`;
+  $("updated").textContent = t("Updated {time}", { time: formatTimeOfDay(Date.now()) });
 }
 
 /**
- * Runs `load()` once the member of staff is known to be an admin, and again on the page's
- * Refresh button and every `everyMs` (when given).
+ * Runs `load()` once the member of staff is known to have one of `roles` (admins by default),
+ * and again on the page's Refresh button and every `everyMs` (when given).
  */
-export async function startAdminPage(load, { everyMs = 0 } = {}) {
+export async function startAdminPage(load, { everyMs = 0, roles = ["admin"] } = {}) {
   const member = await startStaffPage(showError);
   if (!member) return;
-  if (member.role !== "admin") {
+  if (!roles.includes(member.role)) {
     deny(member);
     return;
   }

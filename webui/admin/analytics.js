@@ -2,24 +2,26 @@
 
 import { getJson } from "../shared/api.js";
 import { formatCount, formatHourMinute, formatMs, formatSpan, statusLabel } from "../shared/format.js";
+import { t, tn } from "../shared/i18n.js";
 import { barChart, columnChart } from "./charts.js";
 import { fill, startAdminPage, statCard } from "./admin-page.js";
 
 const MINUTE = 60000;
 
-/** "1 session", "2 sessions". */
-function plural(count, noun) {
-  return `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
-}
 const STATE_TONES = { assigned: "neutral", in_progress: "ok", completed: "primary" };
 
 const SHORTEST_WINDOW = 60; // minutes: an hour at least, so one busy minute is not one wide block
 
-/** Minutes with no save are zero, not missing; a long day is binned so columns stay visible. */
-export function savesSeries(perMinute, nowMs) {
+/**
+ * Minutes with no save are zero, not missing; a long day is binned so columns stay visible. The
+ * series starts an hour back at most, and never before the hall's first activity (`sinceIso`).
+ */
+export function savesSeries(perMinute, nowMs, sinceIso = null) {
   if (!perMinute.length) return { bins: [], size: 1 };
   const thisMinute = Math.floor(nowMs / MINUTE) * MINUTE;
-  const first = Math.min(Date.parse(perMinute[0].minute), thisMinute - (SHORTEST_WINDOW - 1) * MINUTE);
+  const firstSave = Date.parse(perMinute[0].minute);
+  const since = sinceIso ? Math.floor(Date.parse(sinceIso) / MINUTE) * MINUTE : -Infinity;
+  const first = Math.min(firstSave, Math.max(since, thisMinute - (SHORTEST_WINDOW - 1) * MINUTE));
   // This PC's clock may be behind the hall's: the series reaches at least the last save.
   const last = Math.max(nowMs, Date.parse(perMinute[perMinute.length - 1].minute));
   const span = Math.floor((last - first) / MINUTE) + 1;
@@ -43,14 +45,15 @@ function roundTimeLabel(bins, size) {
 }
 
 function savesChart(figures) {
-  const { bins, size } = savesSeries(figures.saves_per_minute, Date.now());
+  const { bins, size } = savesSeries(figures.saves_per_minute, Date.now(), figures.activity_since);
   return columnChart({
-    title: size === 1 ? "Saves per minute" : `Saves per ${size} minutes`,
-    description: `Saves the hall stored, ${bins.reduce((n, b) => n + b.value, 0)} in all, ` +
-      `from ${bins.length ? formatHourMinute(bins[0].t) : "—"} until now.`,
+    title: size === 1 ? t("Saves per minute") : t("Saves per {minutes} minutes", { minutes: size }),
+    description: t("Saves the hall stored, {count} in all, from {time} until now.",
+                   { count: formatCount(bins.reduce((n, b) => n + b.value, 0)),
+                     time: bins.length ? formatHourMinute(bins[0].t) : "—" }),
     data: bins.map((b) => ({ label: formatHourMinute(b.t), value: b.value, t: b.t })),
     tickLabel: roundTimeLabel(bins, size),
-    format: formatCount, unit: "Saves", xName: "From", empty: "No saves in the last 24 hours.", width: 1000,
+    format: formatCount, unit: t("Saves"), xName: t("From"), empty: t("No saves in the last 24 hours."), width: 1000,
   });
 }
 
@@ -59,18 +62,18 @@ function statesChart(figures) {
   const data = Object.entries(figures.sessions_by_state)
     .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
     .map(([state, count]) => ({ label: statusLabel(state), value: count, tone: STATE_TONES[state] }));
-  return barChart({ title: "Sessions by state", description: data.map((d) => `${d.label}: ${d.value}`).join(", "),
-                    data, format: formatCount, unit: "Sessions", empty: "No candidates in this hall." });
+  return barChart({ title: t("Sessions by state"), description: data.map((d) => `${d.label}: ${d.value}`).join(", "),
+                    data, format: formatCount, unit: t("Sessions"), empty: t("No candidates in this hall.") });
 }
 
 function latencyChart(figures) {
   const data = Object.entries(figures.save_latency_ms)
     .filter(([, value]) => typeof value === "number")
-    .map(([name, value]) => ({ label: `${name.slice(1)}th percentile`, value }));
-  return barChart({ title: "Save latency percentiles",
+    .map(([name, value]) => ({ label: t("{rank}th percentile", { rank: name.slice(1) }), value }));
+  return barChart({ title: t("Save latency percentiles"),
                     description: data.map((d) => `${d.label}: ${formatMs(d.value)}`).join(", "),
-                    data, format: formatMs, unit: "Milliseconds",
-                    empty: "No saves answered since the hall started." });
+                    data, format: formatMs, unit: t("Milliseconds"),
+                    empty: t("No saves answered since the hall started.") });
 }
 
 const FEWEST_COMPLETION_BINS = 6; // half an hour at least, so one quick finish is not one wide block
@@ -89,10 +92,11 @@ export function completionBins(completions, width = 5) {
 function completionChart(figures) {
   const bins = completionBins(figures.completion_minutes);
   return columnChart({
-    title: "Completion times (minutes)",
-    description: `${plural(figures.completion_minutes.length, "session")} completed, counted by how many minutes they took.`,
-    data: bins, format: formatCount, unit: "Sessions", xName: "Minutes",
-    empty: "No session is completed yet.",
+    title: t("Completion times (minutes)"),
+    description: tn("{count} session completed, counted by how many minutes it took.",
+                    "{count} sessions completed, counted by how many minutes they took.", figures.completion_minutes.length),
+    data: bins, format: formatCount, unit: t("Sessions"), xName: t("Minutes"),
+    empty: t("No session is completed yet."),
   });
 }
 
@@ -103,9 +107,9 @@ function offlineChart(figures) {
     .sort((a, b) => b.value - a.value)
     .slice(0, 20);
   return barChart({
-    title: "Time offline per candidate (the 20 longest)",
-    description: data.length ? data.map((d) => `${d.label}: ${formatSpan(d.value)}`).join(", ") : "None.",
-    data, format: formatSpan, unit: "Offline", empty: "No candidate's page reported time offline.",
+    title: t("Time offline per candidate (the 20 longest)"),
+    description: data.length ? data.map((d) => `${d.label}: ${formatSpan(d.value)}`).join(", ") : t("None."),
+    data, format: formatSpan, unit: t("Offline"), empty: t("No candidate's page reported time offline."),
   });
 }
 
@@ -114,13 +118,13 @@ function stats(figures) {
   const total = Object.values(states).reduce((a, b) => a + b, 0);
   const saves = figures.saves_per_minute.reduce((n, m) => n + m.saves, 0);
   return [
-    statCard("Candidates' sessions", formatCount(total)),
-    statCard("Completed", formatCount(states.completed ?? 0)),
-    statCard("Saves, last 24 hours", formatCount(saves)),
-    statCard("Failed saves answered", formatCount(figures.failed_saves_answered),
-             "Saves the hall refused or could not take"),
-    statCard("Failed saves reported", formatCount(figures.failed_saves_reported),
-             "Saves candidates' pages could not send"),
+    statCard(t("Candidates' sessions"), formatCount(total)),
+    statCard(t("Completed"), formatCount(states.completed ?? 0)),
+    statCard(t("Saves, last 24 hours"), formatCount(saves)),
+    statCard(t("Failed saves answered"), formatCount(figures.failed_saves_answered),
+             t("Saves the hall refused or could not take")),
+    statCard(t("Failed saves reported"), formatCount(figures.failed_saves_reported),
+             t("Saves candidates' pages could not send")),
   ];
 }
 

@@ -5,6 +5,7 @@
 
 import { el } from "../shared/dom.js";
 import { formatTimeOfDay } from "../shared/format.js";
+import { t } from "../shared/i18n.js";
 import { dataTable } from "./data-table.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -42,7 +43,7 @@ function figure({ title, description, rows, columns, svg }) {
 }
 
 function figuresTable(title, columns, rows) {
-  return el("details", { className: "chart-data" }, el("summary", { text: "Show the figures" }),
+  return el("details", { className: "chart-data" }, el("summary", { text: t("Show the figures") }),
             dataTable(title, columns, rows));
 }
 
@@ -55,7 +56,7 @@ function emptyFigure(title, text) {
  * Horizontal bars, one per {label, value, tone?}: for categories (sessions by state, latency
  * percentiles, offline time per candidate). `format(value)` writes each value.
  */
-export function barChart({ title, description, data, format = String, unit = "", empty = "Nothing yet." }) {
+export function barChart({ title, description, data, format = String, unit = "", empty = t("Nothing yet.") }) {
   if (!data.length) return emptyFigure(title, empty);
   const row = 34;
   const [width, labelWidth, valueWidth] = [560, 150, 90];
@@ -72,7 +73,7 @@ export function barChart({ title, description, data, format = String, unit = "",
     );
   });
   const rows = data.map((d) => [d.label, format(d.value)]);
-  return figure({ title, description, rows, columns: ["", unit || "Value"], svg });
+  return figure({ title, description, rows, columns: ["", unit || t("Value")], svg });
 }
 
 function yAxis(svg, box, top, step, format) {
@@ -90,7 +91,7 @@ function yAxis(svg, box, top, step, format) {
  * (every label for few columns; every 60th for minutes over a day).
  */
 export function columnChart({ title, description, data, format = String, unit = "", xName = "", tickLabel = null,
-                              empty = "Nothing yet.", width = 560, integer = true }) {
+                              empty = t("Nothing yet."), width = 560, integer = true }) {
   if (!data.length) return emptyFigure(title, empty);
   const height = 240;
   const box = { left: 72, right: width - 12, top: 12, bottom: height - 34 };
@@ -111,11 +112,11 @@ export function columnChart({ title, description, data, format = String, unit = 
     }
   });
   const rows = data.map((d) => [d.label, format(d.value)]);
-  return figure({ title, description, rows, columns: [xName, unit || "Value"], svg });
+  return figure({ title, description, rows, columns: [xName, unit || t("Value")], svg });
 }
 
 /** A line over time, for figures the page samples itself (event-loop lag, request rate). */
-export function lineChart({ title, description, points, format = String, unit = "", empty = "Collecting…" }) {
+export function lineChart({ title, description, points, format = String, unit = "", empty = t("Collecting…") }) {
   if (points.length < 2) return emptyFigure(title, empty);
   const [width, height] = [560, 200];
   const box = { left: 72, right: width - 12, top: 12, bottom: height - 30 };
@@ -132,5 +133,5 @@ export function lineChart({ title, description, points, format = String, unit = 
     svgElement("text", { x: box.right, y: box.bottom + 20, class: "tick", "text-anchor": "end" }, formatTimeOfDay(last)),
   );
   const rows = points.map((p) => [formatTimeOfDay(p.t), format(p.value)]);
-  return figure({ title, description, rows, columns: ["Time", unit || "Value"], svg });
+  return figure({ title, description, rows, columns: [t("Time"), unit || t("Value")], svg });
 }

@@ -2,9 +2,10 @@
 // (GET /admin/candidates/{registration_number}), decrypted by the hall for an admin, with the
 // log's hash chain checked. Answers open a candidate's appeal, so everything is shown as held.
 
-import { ApiError, errorText, getJson } from "../shared/api.js";
+import { errorText, getJson } from "../shared/api.js";
 import { $, el, termsAndValues } from "../shared/dom.js";
 import { formatDateTime, statusLabel } from "../shared/format.js";
+import { t } from "../shared/i18n.js";
 import { startAdminPage } from "./admin-page.js";
 import { dataTable } from "./data-table.js";
 
@@ -34,8 +35,8 @@ function chainBadge(chain) {
   return el("p", {
     className: `chain notice ${chain.verified ? "ok" : "bad"}`, attrs: { id: "chain" },
     text: chain.verified
-      ? `Hash chain verified: ${chain.events_checked} events checked, none altered or missing.`
-      : `Hash chain broken: ${chain.problem}`,
+      ? t("Hash chain verified: {count} events checked, none altered or missing.", { count: chain.events_checked })
+      : t("Hash chain broken: {problem}", { problem: chain.problem }),
   });
 }
 
@@ -52,36 +53,36 @@ function sessionSection(session, index) {
   section.append(heading(2, `${session.exam_id}: ${statusLabel(session.status)}`, id));
   const data = session.session_data ?? {};
   section.append(el("dl", { className: "facts" }, ...termsAndValues([
-    ["Session", session.session_id], ["Started", formatDateTime(session.started_at)],
-    ["Deadline", formatDateTime(session.deadline)], ["Completed", formatDateTime(session.completed_at)],
-    ["Revision", String(session.revision ?? "—")], ["PC (lease)", session.lease_device],
-    ["Question reached", Number.isInteger(data.current_question) ? String(data.current_question + 1) : "—"],
-    ["Marked for review", (data.marked_questions ?? []).join(", ") || "none"],
-    ["Result", session.result ? JSON.stringify(session.result) : "—"],
+    [t("Session"), session.session_id], [t("Started"), formatDateTime(session.started_at)],
+    [t("Deadline"), formatDateTime(session.deadline)], [t("Completed"), formatDateTime(session.completed_at)],
+    [t("Revision"), String(session.revision ?? "—")], [t("PC (lease)"), session.lease_device],
+    [t("Question reached"), Number.isInteger(data.current_question) ? String(data.current_question + 1) : "—"],
+    [t("Marked for review"), (data.marked_questions ?? []).join(", ") || t("none marked")],
+    [t("Result"), session.result ? JSON.stringify(session.result) : "—"],
   ])));
-  section.append(heading(3, "Answers held"));
+  section.append(heading(3, t("Answers held")));
   const answers = answerRows(data);
-  section.append(answers.length ? dataTable("Answers held", ["Question", "Answer"], answers)
-    : el("p", { text: "No answers saved." }));
-  section.append(heading(3, `History (${session.history.length} events)`));
+  section.append(answers.length ? dataTable(t("Answers held"), [t("Question"), t("Answer")], answers)
+    : el("p", { text: t("No answers saved.") }));
+  section.append(heading(3, t("History ({count} events)", { count: session.history.length })));
   const rows = session.history.map((event) => [`#${event.seq}`, formatDateTime(event.at), event.kind.replaceAll("_", " "), eventDetails(event)]);
   section.append(el("div", { className: "table-wrap history" },
-                    dataTable("History of the session, oldest first", ["Event", "When", "What", "Details"], rows)));
+                    dataTable(t("History of the session, oldest first"), [t("Event"), t("When"), t("What"), t("Details")], rows)));
   return section;
 }
 
 async function inspect(registrationNumber) {
   const target = $("inspection");
-  target.replaceChildren(el("p", { className: "muted", text: `Reading ${registrationNumber}'s history…` }));
+  target.replaceChildren(el("p", { className: "muted", text: t("Reading {number}'s history…", { number: registrationNumber }) }));
   try {
     const found = await getJson(`/admin/candidates/${encodeURIComponent(registrationNumber)}`);
-    const title = heading(2, `Candidate ${found.registration_number}`, "inspected");
+    const title = heading(2, t("Candidate {number}", { number: found.registration_number }), "inspected");
     title.className = "inspected-title";
     const sessions = found.sessions.map(sessionSection);
     target.replaceChildren(title, chainBadge(found.chain),
-                           ...(sessions.length ? sessions : [el("p", { text: "This candidate has no session yet." })]));
+                           ...(sessions.length ? sessions : [el("p", { text: t("This candidate has no session yet.") })]));
   } catch (err) {
-    const message = err instanceof ApiError && err.status === 404 ? err.message : errorText(err);
+    const message = errorText(err);
     target.replaceChildren(el("p", { className: "notice bad", text: message }));
   }
 }

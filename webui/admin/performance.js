@@ -4,6 +4,7 @@
 
 import { getJson, getRaw } from "../shared/api.js";
 import { formatBytes, formatCount, formatMs } from "../shared/format.js";
+import { N_, t } from "../shared/i18n.js";
 import { barChart, columnChart, lineChart } from "./charts.js";
 import { dataTable } from "./data-table.js";
 import { fill, startAdminPage, statCard } from "./admin-page.js";
@@ -32,16 +33,18 @@ function rates() {
 function stats(figures) {
   const average = figures.write_batches ? figures.write_jobs / figures.write_batches : 0;
   return [
-    statCard("Memory in use", formatBytes(figures.memory_bytes)),
-    statCard("Disk free", formatBytes(figures.disk_free_bytes)),
-    statCard("Database + WAL", formatBytes(figures.database_bytes + figures.wal_bytes)),
-    statCard("Event-loop lag", formatMs(figures.event_loop_lag_ms), "How late the server ran a timer"),
-    statCard("Writes per batch", average.toFixed(1), `${formatCount(figures.write_jobs)} writes in ${formatCount(figures.write_batches)} commits`),
-    statCard("Failed saves", formatCount(figures.failed_saves), `of ${formatCount(figures.saves_observed + figures.failed_saves)} answered`),
+    statCard(t("Memory in use"), formatBytes(figures.memory_bytes)),
+    statCard(t("Disk free"), formatBytes(figures.disk_free_bytes)),
+    statCard(t("Database + WAL"), formatBytes(figures.database_bytes + figures.wal_bytes)),
+    statCard(t("Event-loop lag"), formatMs(figures.event_loop_lag_ms), t("How late the server ran a timer")),
+    statCard(t("Writes per batch"), average.toFixed(1), t("{writes} writes in {commits} commits",
+                                                          { writes: formatCount(figures.write_jobs), commits: formatCount(figures.write_batches) })),
+    statCard(t("Failed saves"), formatCount(figures.failed_saves),
+             t("of {count} answered", { count: formatCount(figures.saves_observed + figures.failed_saves) })),
   ];
 }
 
-const ROUTE_COLUMNS = ["Route", ...["Requests", "Per second", "Mean", "95% under"]
+const ROUTE_COLUMNS = [N_("Route"), ...[N_("Requests"), N_("Per second"), N_("Mean"), N_("95% under")]
   .map((name) => ({ name, numeric: true }))];
 
 function routesTable(figures, latency) {
@@ -52,9 +55,10 @@ function routesTable(figures, latency) {
     const mean = histogram && histogram.count ? (histogram.sum / histogram.count) * 1000 : null;
     const bound = histogram ? quantileBound(histogram, 0.95) : null;
     return [route, formatCount(total), perSecond.has(route) ? perSecond.get(route).toFixed(2) : "—",
-            formatMs(mean), bound === null ? "—" : bound === Infinity ? "over 10 s" : formatMs(bound * 1000)];
+            formatMs(mean), bound === null ? "—" : bound === Infinity ? t("over 10 s") : formatMs(bound * 1000)];
   });
-  return dataTable("Requests by route: how many, how often, how fast", ROUTE_COLUMNS, rows, { rowHeadings: true });
+  const columns = ROUTE_COLUMNS.map((c) => (typeof c === "string" ? t(c) : { ...c, name: t(c.name) }));
+  return dataTable(t("Requests by route: how many, how often, how fast"), columns, rows, { rowHeadings: true });
 }
 
 function charts(figures, samples) {
@@ -63,18 +67,20 @@ function charts(figures, samples) {
     const total = (s) => Object.values(s.requests).reduce((a, b) => a + b, 0);
     return { t: sample.t, value: Math.max(0, total(sample) - total(before)) / ((sample.t - before.t) / 1000) };
   });
-  fill("rate-chart", lineChart({ title: "Requests per second, every route", description: `Sampled every ${EVERY_MS / 1000} seconds while this page is open.`,
-                                 points, format: (v) => v.toFixed(v < 10 ? 1 : 0), unit: "Requests/s" }));
-  fill("lag-chart", lineChart({ title: "Event-loop lag (ms)", description: "How late the server's event loop ran a half-second timer; high means the server is busy.",
-                                points: history.map((s) => ({ t: s.t, value: s.lag })), format: formatMs, unit: "Lag" }));
+  fill("rate-chart", lineChart({ title: t("Requests per second, every route"),
+                                 description: t("Sampled every {seconds} seconds while this page is open.", { seconds: EVERY_MS / 1000 }),
+                                 points, format: (v) => v.toFixed(v < 10 ? 1 : 0), unit: t("Requests/s") }));
+  fill("lag-chart", lineChart({ title: t("Event-loop lag (ms)"), description: t("How late the server's event loop ran a half-second timer; high means the server is busy."),
+                                points: history.map((s) => ({ t: s.t, value: s.lag })), format: formatMs, unit: t("Lag") }));
   const batches = histograms(samples, "examhall_write_batch_jobs").get("");
   const counts = batches ? bucketCounts(batches).filter((b, i, all) => b.value > 0 || i < all.length - 1) : [];
-  fill("batch-chart", columnChart({ title: "Writes per committed batch", description: "How many writes (mostly saves) each commit carried: larger batches under load are group commit at work.",
-                                    data: counts.some((b) => b.value > 0) ? counts : [], format: formatCount, unit: "Batches", xName: "Writes in the batch", empty: "No write yet." }));
+  fill("batch-chart", columnChart({ title: t("Writes per committed batch"), description: t("How many writes (mostly saves) each commit carried: larger batches under load are group commit at work."),
+                                    data: counts.some((b) => b.value > 0) ? counts : [], format: formatCount, unit: t("Batches"),
+                                    xName: t("Writes in the batch"), empty: t("No write yet.") }));
   const latency = Object.entries(figures.save_latency_ms).filter(([, v]) => typeof v === "number")
-    .map(([name, value]) => ({ label: `${name.slice(1)}th percentile`, value }));
-  fill("save-latency-chart", barChart({ title: "Save latency percentiles (recent saves)", description: latency.map((d) => `${d.label}: ${formatMs(d.value)}`).join(", "),
-                                        data: latency, format: formatMs, unit: "Milliseconds", empty: "No save answered yet." }));
+    .map(([name, value]) => ({ label: t("{rank}th percentile", { rank: name.slice(1) }), value }));
+  fill("save-latency-chart", barChart({ title: t("Save latency percentiles (recent saves)"), description: latency.map((d) => `${d.label}: ${formatMs(d.value)}`).join(", "),
+                                        data: latency, format: formatMs, unit: t("Milliseconds"), empty: t("No save answered yet.") }));
 }
 
 async function load() {

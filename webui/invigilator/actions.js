@@ -1,11 +1,12 @@
 // What an invigilator does to one candidate: extra time, pause and resume their clock, approve a
-// move to a spare PC, submit now. A row's Actions button opens the candidate's dialog (their
+// move to a spare PC, name the desk of their PC, submit now. A row's Actions button opens the candidate's dialog (their
 // facts, and only the actions their state allows); each action is then confirmed (see
 // confirm-dialog.js) and sent; the hall logs it with the invigilator's name.
 
 import { postJson } from "../shared/api.js";
 import { closeModal, openModal } from "../shared/dialog.js";
 import { $, termsAndValues } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
 import { formatClock, formatSpan, formatTimeOfDay, statusLabel } from "../shared/format.js";
 import { confirmAction } from "./confirm-dialog.js";
 import { shownState, sinceLastSave, timeLeft } from "./roster-model.js";
@@ -20,14 +21,16 @@ function actionPath(row, action) {
 /** Which actions `row`'s state allows, and a note on why others are missing. */
 export function allowedActions(row) {
   if (row.status === "assigned") {
-    return { actions: [], note: "This candidate has not opened the exam yet; their clock has not started." };
+    return { actions: [], note: t("This candidate has not opened the exam yet; their clock has not started.") };
   }
-  if (row.status === "completed") return { actions: [], note: "This exam is submitted: nothing can change it now." };
-  const actions = ["extend", "force-submit"];
+  // The seat plan is about the PC, not the exam: its desk can be named at any time.
+  const desk = row.device ? ["desk"] : [];
+  if (row.status === "completed") return { actions: desk, note: t("This exam is submitted: nothing can change it now.") };
+  const actions = ["extend", "force-submit", ...desk];
   let note = "";
   if (!row.paused) actions.push("pause");
   else if (row.pause_kind === "candidate") actions.push("resume");
-  else note = "The whole hall is paused: this clock starts again when the hall resumes.";
+  else note = t("The whole hall is paused: this clock starts again when the hall resumes.");
   if (row.move_requested) actions.push("approve-move");
   return { actions, note };
 }
@@ -48,6 +51,8 @@ export class CandidateActions {
     this.key = key;
     $("extend-error").hidden = true;
     $("extend-reason").value = "";
+    $("desk-error").hidden = true;
+    $("desk-name").value = row.desk ?? "";
     this.refresh(key);
     // Extra time is the most common action: the minutes are ready to type when it is allowed.
     const first = $("extend-group").hidden
@@ -63,18 +68,20 @@ export class CandidateActions {
     if (key !== this.key) return;
     const row = this.model.row(key);
     const now = this.clock.now();
-    $("candidate-title").textContent = `${row.registration_number} · ${row.name ?? ""}`;
+    $("candidate-title").textContent = `${row.registration_number} · ${row.name ?? ""}`;   // names only
     $("inspect-link").href = `/ui/admin/inspector.html?candidate=${encodeURIComponent(row.registration_number)}`;
     const state = shownState(row);
     const quiet = sinceLastSave(row, now);
     $("candidate-facts").replaceChildren(...termsAndValues([
-      ["Exam", row.exam_id],
-      ["Status", state === "paused" ? `Paused (${row.pause_kind === "hall" ? "the hall" : "this candidate"})` : statusLabel(row.status)],
-      ["Time left", row.status === "in_progress" ? formatClock(timeLeft(row, now)) : "—"],
-      ["Deadline", row.deadline ? formatTimeOfDay(row.deadline) : "—"],
-      ["Answered", row.status === "assigned" ? "—" : String(row.answered)],
-      ["Last save", quiet === null ? "—" : `${formatSpan(quiet)} ago`],
-      ["Seat", row.seat || "—"],
+      [t("Exam"), row.exam_id],
+      [t("Status"), state === "paused"
+        ? (row.pause_kind === "hall" ? t("Paused (the hall)") : t("Paused (this candidate)"))
+        : statusLabel(row.status)],
+      [t("Time left"), row.status === "in_progress" ? formatClock(timeLeft(row, now)) : "—"],
+      [t("Deadline"), row.deadline ? formatTimeOfDay(row.deadline) : "—"],
+      [t("Answered"), row.status === "assigned" ? "—" : String(row.answered)],
+      [t("Last save"), quiet === null ? "—" : t("{span} ago", { span: formatSpan(quiet) })],
+      [t("Seat"), row.seat || "—"],
     ]));
     const { actions, note } = allowedActions(row);
     for (const control of this.dialog.querySelectorAll("[data-action]")) {
@@ -92,6 +99,7 @@ export class CandidateActions {
     const control = event.target.closest("[data-action]");
     if (!control || this.key === null) return;
     if (control.dataset.action === "extend" && !this._extension()) return;
+    if (control.dataset.action === "desk" && !this._deskName()) return;
     closeModal(this.dialog, control.dataset.action);
   }
 
@@ -99,12 +107,24 @@ export class CandidateActions {
   _extension() {
     const minutes = Number($("extend-minutes").value);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES) {
-      $("extend-error").textContent = `Extra time is a whole number of minutes, 1 to ${MAX_MINUTES}.`;
+      $("extend-error").textContent = t("Extra time is a whole number of minutes, 1 to {most}.", { most: MAX_MINUTES });
       $("extend-error").hidden = false;
       $("extend-minutes").focus();
       return null;
     }
     return { minutes, reason: $("extend-reason").value.trim() };
+  }
+
+  /** The desk name typed in the dialog, or null (and a message) when it will not do. */
+  _deskName() {
+    const name = $("desk-name").value.trim();
+    if (!name) {
+      $("desk-error").textContent = t("Type the desk's name as the room's plan shows it, e.g. B4.");
+      $("desk-error").hidden = false;
+      $("desk-name").focus();
+      return null;
+    }
+    return name;
   }
 
   /** Confirms `action` on `row`, runs it, and says how it went. */
@@ -125,7 +145,7 @@ export class CandidateActions {
 }
 
 function who(row) {
-  return `${row.registration_number} (${row.name ?? "no name"})`;
+  return `${row.registration_number} (${row.name ?? t("no name")})`;
 }
 
 // Each action: what the confirmation says, what is sent, what is said once done.
@@ -135,28 +155,36 @@ const ACTIONS = {
     const from = formatTimeOfDay(row.deadline);
     const to = formatTimeOfDay(Date.parse(row.deadline) + minutes * 60000);
     return {
-      title: `Give ${row.registration_number} ${minutes} more minute${minutes === 1 ? "" : "s"}?`,
-      text: `${who(row)}: the deadline moves from ${from} to ${to}.` + (reason ? ` Reason: ${reason}.` : ""),
-      confirmLabel: `Give ${minutes} minute${minutes === 1 ? "" : "s"}`,
+      title: tn("Give {number} {count} more minute?", "Give {number} {count} more minutes?", minutes,
+                { number: row.registration_number }),
+      text: t("{who}: the deadline moves from {from} to {to}.", { who: who(row), from, to }) +
+        (reason ? ` ${t("Reason: {reason}.", { reason })}` : ""),
+      confirmLabel: tn("Give {count} minute", "Give {count} minutes", minutes),
       body: { minutes, reason },
-      said: (done) => `${row.registration_number}: ${minutes} minute${minutes === 1 ? "" : "s"} added; the deadline is now ${formatTimeOfDay(done.deadline)}.`,
+      said: (done) => tn("{number}: {count} minute added; the deadline is now {deadline}.",
+                         "{number}: {count} minutes added; the deadline is now {deadline}.", minutes,
+                         { number: row.registration_number, deadline: formatTimeOfDay(done.deadline) }),
     };
   },
   pause(row, actions) {
     const left = formatClock(timeLeft(row, actions.clock.now()));
     return {
-      title: `Pause ${row.registration_number}'s clock?`,
-      text: `${who(row)}: their time stops at about ${left} left until you resume it. Their answers are still saved.`,
-      confirmLabel: "Pause this clock",
-      said: (done) => `${row.registration_number}'s clock is paused at ${formatClock(done.time_remaining)} left.`,
+      title: t("Pause {number}'s clock?", { number: row.registration_number }),
+      text: t("{who}: their time stops at about {left} left until you resume it. Their answers are still saved.",
+              { who: who(row), left }),
+      confirmLabel: t("Pause this clock"),
+      said: (done) => t("{number}'s clock is paused at {left} left.",
+                        { number: row.registration_number, left: formatClock(done.time_remaining) }),
     };
   },
   resume(row) {
     return {
-      title: `Resume ${row.registration_number}'s clock?`,
-      text: `${who(row)}: their time runs again from ${formatClock(row.time_remaining)}; the deadline moves later by the time it was paused.`,
-      confirmLabel: "Resume this clock",
-      said: (done) => `${row.registration_number}'s clock runs again; the deadline is now ${formatTimeOfDay(done.deadline)}.`,
+      title: t("Resume {number}'s clock?", { number: row.registration_number }),
+      text: t("{who}: their time runs again from {left}; the deadline moves later by the time it was paused.",
+              { who: who(row), left: formatClock(row.time_remaining) }),
+      confirmLabel: t("Resume this clock"),
+      said: (done) => t("{number}'s clock runs again; the deadline is now {deadline}.",
+                        { number: row.registration_number, deadline: formatTimeOfDay(done.deadline) }),
     };
   },
   "approve-move"(row, actions) {
@@ -164,19 +192,36 @@ const ACTIONS = {
       && alert.registration_number === row.registration_number && alert.exam_id === row.exam_id);
     const seat = request?.detail?.to_seat;
     return {
-      title: `Move ${row.registration_number} to the spare PC?`,
-      text: `${who(row)}: the exam continues on the PC that asked for it${seat ? ` (${seat})` : ""}. Saves from the old PC are refused from now on, and kept for review.`,
-      confirmLabel: "Approve the move",
-      said: () => `${row.registration_number} now continues on the spare PC.`,
+      title: t("Move {number} to the spare PC?", { number: row.registration_number }),
+      text: seat
+        ? t("{who}: the exam continues on the PC that asked for it ({seat}). Saves from the old PC are refused from now on, and kept for review.",
+            { who: who(row), seat })
+        : t("{who}: the exam continues on the PC that asked for it. Saves from the old PC are refused from now on, and kept for review.",
+            { who: who(row) }),
+      confirmLabel: t("Approve the move"),
+      said: () => t("{number} now continues on the spare PC.", { number: row.registration_number }),
+    };
+  },
+  desk(row, actions) {
+    const name = actions._deskName();
+    const pc = row.address ? t("The PC at {address}", { address: row.address }) : t("This candidate's PC");
+    return {
+      title: t("Call {number}'s desk {name}?", { number: row.registration_number, name }),
+      text: t("{who}: {pc} is desk {name} in the hall's seat plan from now on, for anyone who sits at it.",
+              { who: who(row), pc, name }),
+      confirmLabel: t("Name it {name}", { name }),
+      body: { desk: name },
+      said: (done) => t("{number} sits at desk {seat}.", { number: row.registration_number, seat: done.seat }),
     };
   },
   "force-submit"(row) {
     return {
-      title: `Submit ${row.registration_number}'s exam now?`,
-      text: `${who(row)}: the exam is submitted with what is saved (${row.answered} answered). The candidate cannot change anything afterwards. This cannot be undone.`,
-      confirmLabel: "Submit the exam now",
+      title: t("Submit {number}'s exam now?", { number: row.registration_number }),
+      text: t("{who}: the exam is submitted with what is saved ({answered} answered). The candidate cannot change anything afterwards. This cannot be undone.",
+              { who: who(row), answered: row.answered }),
+      confirmLabel: t("Submit the exam now"),
       danger: true,
-      said: () => `${row.registration_number}'s exam is submitted.`,
+      said: () => t("{number}'s exam is submitted.", { number: row.registration_number }),
     };
   },
 };

@@ -6,6 +6,7 @@
 import { errorText } from "../shared/api.js";
 import { closeModal, openModal } from "../shared/dialog.js";
 import { $ } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
 
 /**
  * Asks to confirm; on confirmation runs `run()` and resolves with {done: true, result}. Resolves
@@ -29,7 +30,7 @@ export async function confirmAction({ title, text, confirmLabel, danger = false,
     busy = value;
     go.disabled = value;
     cancel.disabled = value;
-    go.textContent = value ? "Working…" : confirmLabel;
+    go.textContent = value ? t("Working…") : confirmLabel;
   };
   const onGo = async () => {
     setBusy(true);

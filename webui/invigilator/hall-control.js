@@ -5,6 +5,7 @@
 import { postJson } from "../shared/api.js";
 import { $, setText } from "../shared/dom.js";
 import { formatSpan, formatTimeOfDay } from "../shared/format.js";
+import { t, tn } from "../shared/i18n.js";
 import { confirmAction } from "./confirm-dialog.js";
 
 export class HallControl {
@@ -20,8 +21,8 @@ export class HallControl {
   render() {
     const { paused } = this.model.hall;
     this.panel.dataset.paused = String(Boolean(paused));
-    $("hall-state-title").textContent = paused ? "Hall paused" : "Hall running";
-    this.button.textContent = paused ? "Resume the hall…" : "Pause the whole hall…";
+    $("hall-state-title").textContent = paused ? t("Hall paused") : t("Hall running");
+    this.button.textContent = paused ? t("Resume the hall…") : t("Pause the whole hall…");
     this.button.classList.toggle("danger", !paused);
     this.button.classList.toggle("primary", Boolean(paused));
     this.button.disabled = false;
@@ -32,14 +33,15 @@ export class HallControl {
   tick() {
     const { paused, paused_since: since } = this.model.hall;
     const text = paused
-      ? `Paused since ${formatTimeOfDay(since)} (${this._pausedFor()}). Every clock is stopped; answers are still saved.`
-      : "Every candidate's clock is running.";
+      ? t("Paused since {time} ({span}). Every clock is stopped; answers are still saved.",
+          { time: formatTimeOfDay(since), span: this._pausedFor() })
+      : t("Every candidate's clock is running.");
     setText($("hall-state-text"), text);
   }
 
   _pausedFor() {
     const since = Date.parse(this.model.hall.paused_since);
-    return Number.isNaN(since) ? "just now" : formatSpan((this.clock.now() - since) / 1000);
+    return Number.isNaN(since) ? t("just now") : formatSpan((this.clock.now() - since) / 1000);
   }
 
   async toggle() {
@@ -49,27 +51,30 @@ export class HallControl {
 
   async _pause() {
     const { done, result } = await confirmAction({
-      title: "Pause the whole hall?",
-      text: "Every candidate's clock stops now: use this for a power cut or an evacuation. " +
-        "Answers are still saved. When you resume, every deadline moves later by the length of the pause.",
-      confirmLabel: "Pause the hall",
+      title: t("Pause the whole hall?"),
+      text: t("Every candidate's clock stops now: use this for a power cut or an evacuation. Answers are still saved. When you resume, every deadline moves later by the length of the pause."),
+      confirmLabel: t("Pause the hall"),
       danger: true,
       run: () => postJson("/staff/hall/pause"),
     });
     if (!done) return;
     this.model.updateHall({ paused: true, paused_since: result.since });
-    this.onStatus(`Hall paused at ${formatTimeOfDay(result.since)}: ${result.sessions} clock${result.sessions === 1 ? "" : "s"} stopped.`);
+    this.onStatus(tn("Hall paused at {time}: {count} clock stopped.", "Hall paused at {time}: {count} clocks stopped.",
+                     result.sessions, { time: formatTimeOfDay(result.since) }));
   }
 
   async _resume() {
     const { done, result } = await confirmAction({
-      title: "Resume the hall?",
-      text: `Every clock the hall's pause stopped starts again; each deadline moves later by the pause (${this._pausedFor()} so far).`,
-      confirmLabel: "Resume the hall",
+      title: t("Resume the hall?"),
+      text: t("Every clock the hall's pause stopped starts again; each deadline moves later by the pause ({span} so far).",
+              { span: this._pausedFor() }),
+      confirmLabel: t("Resume the hall"),
       run: () => postJson("/staff/hall/resume"),
     });
     if (!done) return;
     this.model.updateHall({ paused: false, paused_since: null });
-    this.onStatus(`Hall resumed after ${formatSpan(result.paused_seconds)}: ${result.sessions} deadline${result.sessions === 1 ? "" : "s"} moved later.`);
+    this.onStatus(tn("Hall resumed after {span}: {count} deadline moved later.",
+                     "Hall resumed after {span}: {count} deadlines moved later.", result.sessions,
+                     { span: formatSpan(result.paused_seconds) }));
   }
 }

@@ -10,7 +10,9 @@ const RETRY_AFTER_CLOSE_MS = 3000;
 
 export class LiveFeed {
   /**
-   * handlers: snapshot(data), candidate(row), alert(alert), hall(hall), state(name) where name is
+   * handlers: snapshot(data), candidate(row), alert(alert), hall(hall), desks({desks}) (the seat
+   * plan changed), sitting(sitting), sitting_refused(attempt) and sitting_checked_in(arrival)
+   * (optional), state(name) where name is
    * "connecting", "live" or "reconnecting".
    */
   constructor(url, handlers) {
@@ -36,7 +38,8 @@ export class LiveFeed {
     this.source = source;
     source.addEventListener("open", () => this.handlers.state("live"));
     source.addEventListener("error", () => this._dropped(source));
-    for (const kind of ["snapshot", "candidate", "alert", "hall"]) {
+    for (const kind of ["snapshot", "candidate", "alert", "hall", "desks", "sitting", "sitting_refused",
+                        "sitting_checked_in"]) {
       source.addEventListener(kind, (event) => this._deliver(kind, event));
     }
   }
@@ -48,7 +51,7 @@ export class LiveFeed {
     } catch {
       return; // a torn message: the next snapshot or change puts things right
     }
-    this.handlers[kind](data);
+    this.handlers[kind]?.(data);
   }
 
   /** The line dropped. A network failure is retried by the browser; a refusal is not. */

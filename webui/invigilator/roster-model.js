@@ -33,8 +33,9 @@ export class RosterModel {
   constructor() {
     this.rows = new Map();
     this.alerts = new Map();
+    this.desks = new Map();
     this.hall = { name: "", paused: false, paused_since: null };
-    this.listeners = { rows: [], alerts: [], hall: [] };
+    this.listeners = { rows: [], alerts: [], hall: [], desks: [] };
   }
 
   /** Calls `listener(detail)` after each change of `what` ("rows", "alerts" or "hall"). */
@@ -50,6 +51,7 @@ export class RosterModel {
   replace(snapshot) {
     this.rows = new Map(snapshot.candidates.map((row) => [rowKey(row), row]));
     this.alerts = new Map(snapshot.alerts.map((alert) => [alert.id, alert]));
+    this.desks = new Map((snapshot.desks ?? []).map((desk) => [desk.desk, desk]));
     this.hall = snapshot.hall;
     this._emit("hall", this.hall);
     this._emit("alerts", { added: [] });
@@ -76,6 +78,20 @@ export class RosterModel {
     this._emit("rows", { changed: `${alert.registration_number}/${alert.exam_id}` });
   }
 
+  /** Alerts closed together (a whole kind acknowledged): one change for the views. */
+  closeAlerts(ids) {
+    const gone = ids.filter((id) => this.alerts.delete(id));
+    if (!gone.length) return;
+    this._emit("alerts", { added: [] });
+    this._emit("rows", { changed: null });
+  }
+
+  /** The seat plan changed (a desk named from a console). */
+  updateDesks({ desks }) {
+    this.desks = new Map(desks.map((desk) => [desk.desk, desk]));
+    this._emit("desks", this.desks);
+  }
+
   /** The hall paused or resumed. */
   updateHall(hall) {
     this.hall = { ...this.hall, ...hall };
@@ -96,13 +112,13 @@ export class RosterModel {
     return new Set([...this.alerts.values()].map((a) => `${a.registration_number}/${a.exam_id}`));
   }
 
-  /** How many rows are in each shown state, and how many have alerts. */
+  /** How many rows are in each shown state (each row in one: they add up to all), and how
+   *  many have alerts. */
   counts() {
     const counts = { all: this.rows.size, assigned: 0, in_progress: 0, paused: 0, completed: 0 };
     for (const row of this.rows.values()) {
       const state = shownState(row);
       counts[state] = (counts[state] ?? 0) + 1;
-      if (state === "paused") counts.in_progress += 1; // a paused candidate is still sitting
     }
     counts.alerts = this.alertedKeys().size;
     return counts;

@@ -5,6 +5,7 @@
 
 import { el, setText } from "../shared/dom.js";
 import { formatClock, formatSpan, statusLabel } from "../shared/format.js";
+import { t } from "../shared/i18n.js";
 import { shownState, sinceLastSave, timeLeft } from "./roster-model.js";
 
 const REORDER_MS = 300;
@@ -79,6 +80,7 @@ export class RosterTable {
   setFilter({ text = this.filter.text, state = this.filter.state } = {}) {
     this.filter = { text: text.trim().toLowerCase(), state };
     this.refresh();
+    this.onFilter?.();
   }
 
   /** A row changed: its cells now, its place in the order soon (changes arrive in bursts). */
@@ -109,7 +111,7 @@ export class RosterTable {
     }
     const keys = this._visibleKeys(now, alerted);
     this._place(keys);
-    setText(this.count, `Showing ${keys.length} of ${this.model.rows.size} candidates`);
+    setText(this.count, t("Showing {shown} of {count} candidates", { shown: keys.length, count: this.model.rows.size }));
     this.empty.hidden = keys.length > 0 || this.model.rows.size === 0;
   }
 
@@ -128,12 +130,16 @@ export class RosterTable {
     });
   }
 
+  /** Whether the row `key` passes the filters (the seat map dims those that do not). */
+  matches(key, alerted = this.model.alertedKeys()) {
+    return this._matches(key, alerted);
+  }
+
   _matches(key, alerted) {
     const row = this.model.row(key);
     const { text, state } = this.filter;
     if (state === "alerts" && !alerted.has(key)) return false;
-    if (state === "in_progress" && row.status !== "in_progress") return false;
-    if (!["all", "alerts", "in_progress"].includes(state) && shownState(row) !== state) return false;
+    if (!["all", "alerts"].includes(state) && shownState(row) !== state) return false;
     if (!text) return true;
     return [row.registration_number, row.name, row.seat, row.exam_id]
       .some((field) => String(field ?? "").toLowerCase().includes(text));
@@ -178,7 +184,7 @@ export class RosterTable {
     const act = cell("td", "cell-actions");
     cells.button.type = "button";
     cells.button.className = "button small";
-    cells.button.textContent = "Actions";
+    cells.button.textContent = t("Actions");
     cells.button.addEventListener("click", () => this.onOpen(key, cells.button));
     act.append(cells.button);
     element.append(who, cells.exam, status, cells.question, cells.answered, time, cells.lastSave, seat, act);
@@ -194,17 +200,18 @@ export class RosterTable {
     setText(cells.name, row.name ?? "");
     setText(cells.exam, row.exam_id);
     cells.badge.dataset.state = state;
-    setText(cells.badge, state === "paused" ? "Paused" : statusLabel(row.status));
+    setText(cells.badge, state === "paused" ? t("Paused") : statusLabel(row.status));
     const flags = [];
-    if (row.move_requested) flags.push("Move requested");
-    if (element.classList.contains("has-alert")) flags.push("Alert");
-    if (row.status === "completed" && typeof row.score === "number") flags.push(`Score ${row.score}`);
+    if (row.move_requested) flags.push(t("Move requested"));
+    if (element.classList.contains("has-alert")) flags.push(t("Alert"));
+    if (row.status === "completed" && typeof row.score === "number") flags.push(t("Score {score}", { score: row.score }));
     setText(cells.flags, flags.join(" · "));
     setText(cells.question, questionShown(row));
     setText(cells.answered, row.status === "assigned" ? "—" : String(row.answered));
     setText(cells.seat, row.seat || "—");
-    setText(cells.device, row.device ? `PC ${row.device.slice(0, 6)}` : "");
-    const label = `Actions for ${row.registration_number} ${row.name ?? ""}`.trim();
+    // Under a desk name, the PC's address (to tell two desks' PCs apart); else the PC's login.
+    setText(cells.device, row.desk ? (row.address ?? "") : row.device ? t("PC {login}", { login: row.device.slice(0, 6) }) : "");
+    const label = t("Actions for {number} {name}", { number: row.registration_number, name: row.name ?? "" }).trim();
     if (cells.button.getAttribute("aria-label") !== label) cells.button.setAttribute("aria-label", label);
     this._tickRow(element, row, now);
   }
@@ -213,9 +220,9 @@ export class RosterTable {
     const cells = this.cells.get(element);
     const left = timeLeft(row, now);
     setText(cells.time, left === null ? "—" : formatClock(left));
-    setText(cells.timeNote, row.paused ? (row.pause_kind === "hall" ? "hall paused" : "paused") : "");
+    setText(cells.timeNote, row.paused ? (row.pause_kind === "hall" ? t("hall paused") : t("paused")) : "");
     const quiet = sinceLastSave(row, now);
-    setText(cells.lastSave, quiet === null || row.status === "completed" ? "—" : `${formatSpan(quiet)} ago`);
+    setText(cells.lastSave, quiet === null || row.status === "completed" ? "—" : t("{span} ago", { span: formatSpan(quiet) }));
   }
 
   /** Once a second: the countdowns and the time since each last save move on. */

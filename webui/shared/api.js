@@ -19,7 +19,7 @@
 //     same way, the hall's own message when it gave one.
 // The words shown to people come from text.js.
 
-import { text } from "./text.js";
+import { hallErrorText, text } from "./text.js";
 
 const TIMEOUT_MS = 15000;
 // Below this size gzip costs more time than it saves on a LAN.
@@ -68,7 +68,7 @@ export function needsLogin(err) {
  */
 export function errorText(err, { unreachable = text("api.unreachable.advice") } = {}) {
   if (err instanceof Unreachable) return unreachable;
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) return hallErrorText(err);
   return text("page.bug", { error: err });
 }
 

@@ -1,6 +1,8 @@
 // The few DOM helpers every page uses: find by id, make an element, change text only when it
 // changes, speak through a live region, list terms and their values.
 
+import { text as words } from "./text.js";
+
 /** The element with this id (null when the page has none). */
 export const $ = (id) => document.getElementById(id);
 

@@ -6,6 +6,7 @@
 // "14:05:09" on every PC whatever its locale, and no "24:05:09" just after midnight (Chromium
 // with hour12: false). Message catalogs, when they come, change the words in text.js only.
 
+import { formatNumber, tn } from "./i18n.js";
 import { text } from "./text.js";
 
 const NONE = () => text("value.none");
@@ -34,9 +35,8 @@ export function formatClock(seconds) {
 /** "41 minutes", "1 minute", "30 seconds": time left, as it is said aloud. */
 export function describeTime(seconds) {
   const whole = Math.max(0, Math.ceil(seconds));
-  if (whole >= 120) return text("time.minutes", { count: Math.floor(whole / 60) });
-  if (whole >= 60) return text("time.minute");
-  return whole === 1 ? text("time.second") : text("time.seconds", { count: whole });
+  if (whole >= 60) return tn("{count} minute", "{count} minutes", Math.floor(whole / 60));
+  return tn("{count} second", "{count} seconds", whole);
 }
 
 /** "8 s", "2 min 05 s", "1 h 12 min": how long ago or how long, read at a glance. */
@@ -84,7 +84,7 @@ export function formatBytes(bytes) {
 
 /** "1,234": thousands grouped the way this PC reads them. */
 export function formatCount(value) {
-  return isNumber(value) ? value.toLocaleString() : NONE();
+  return isNumber(value) ? formatNumber(value) : NONE();
 }
 
 /** "4.2 ms", or "—" when the hall has no figure yet. */

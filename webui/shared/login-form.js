@@ -1,7 +1,7 @@
-// The login form both login pages share, a candidate's and staff's: two fields, one button, one
-// error line (ids login-form, login-button, login-error). It checks that both fields are filled,
-// keeps the button busy while the hall answers, and on a refusal says why, clears the secret and
-// puts the cursor back in it.
+// The login form every login page shares (a candidate's, staff's, the central's): two fields,
+// one button, one error line (ids login-form, login-button, login-error). It checks that both
+// fields are filled, keeps the button busy while the hall answers, and on a refusal says why,
+// clears the secret and puts the cursor back in it.
 
 import { errorText } from "./api.js";
 import { $ } from "./dom.js";
@@ -43,4 +43,7 @@ export function wireLoginForm({ who, secret, missing, busyText = null, unreachab
       button.textContent = idleText;
     }
   });
+  // The button is disabled in the HTML until now: a click before this would have sent the form
+  // the browser's way (a page reload, the password in the request), not the hall's.
+  button.disabled = false;
 }

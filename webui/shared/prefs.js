@@ -4,12 +4,13 @@
 
 import { el } from "./dom.js";
 import { forget, keep, readKept } from "./device-store.js";
+import { N_, forgetLanguage, t } from "./i18n.js";
 
 const STORE_KEY = "examhall-prefs";
 const SIZES = [
-  { id: "normal", label: "Normal text", className: "" },
-  { id: "large", label: "Large text", className: "text-large" },
-  { id: "larger", label: "Larger text", className: "text-larger" },
+  { id: "normal", label: N_("Normal text"), className: "" },
+  { id: "large", label: N_("Large text"), className: "text-large" },
+  { id: "larger", label: N_("Larger text"), className: "text-larger" },
 ];
 
 function readPrefs() {
@@ -30,10 +31,12 @@ function button(text, label, className) {
 }
 
 function sizeGroup(prefs, refresh) {
-  const group = el("div", { className: "group", attrs: { role: "group", "aria-label": "Text size" } },
-                   el("span", { text: "Text size", attrs: { "aria-hidden": "true" } }));
+  const group = el("div", { className: "group", attrs: { role: "group", "aria-label": t("Text size"),
+                                                        "data-i18n-attr": "aria-label" } },
+                   el("span", { text: t("Text size"), attrs: { "aria-hidden": "true", "data-i18n": "" } }));
   SIZES.forEach((size, index) => {
-    const choice = button("A", size.label, `size-${index + 1}`);
+    const choice = button("A", t(size.label), `size-${index + 1}`);
+    choice.dataset.i18nAttr = "aria-label";
     choice.dataset.size = size.id;
     choice.addEventListener("click", () => { prefs.size = size.id; refresh(); });
     group.append(choice);
@@ -46,7 +49,9 @@ export function installPrefs() {
   const prefs = readPrefs();
   applyPrefs(prefs);
   for (const holder of document.querySelectorAll("[data-prefs]")) {
-    const contrast = button("High contrast", "High contrast", "contrast-switch");
+    const contrast = button(t("High contrast"), t("High contrast"), "contrast-switch");
+    contrast.dataset.i18n = "";
+    contrast.dataset.i18nAttr = "aria-label";
     // Only a candidate's own choice is written: opening a page leaves nothing behind.
     const refresh = (chosen = true) => {
       applyPrefs(prefs);
@@ -65,5 +70,6 @@ export function installPrefs() {
 /** Back to the defaults (after a submission: the next candidate starts fresh). */
 export function clearPrefs() {
   forget(STORE_KEY);
+  forgetLanguage();
   applyPrefs(readPrefs());
 }

@@ -8,6 +8,7 @@ import { getJson } from "../shared/api.js";
 import { $ } from "../shared/dom.js";
 import { describeTime, formatClock } from "../shared/format.js";
 import { Countdown } from "./timer.js";
+import { t } from "../shared/i18n.js";
 
 const CLOCK_POLL_MS = 3000;   // while paused
 const CLOCK_QUIET_MS = 10000; // otherwise, the hall's clock is asked when saves bring nothing
@@ -112,7 +113,7 @@ export class ExamClock {
   }
 
   _warn(threshold) {
-    const text = `${describeTime(threshold)} left. Check your answers and the ones marked for review.`;
+    const text = t("{time} left. Check your answers and the ones marked for review.", { time: describeTime(threshold) });
     const warning = $("time-warning");
     warning.textContent = text;
     warning.hidden = false;
@@ -124,10 +125,10 @@ export class ExamClock {
     const was = !$("pause-banner").hidden;
     $("pause-banner").hidden = !paused;
     $("clock").classList.toggle("paused", paused);
-    $("clock-label").textContent = paused ? "Paused" : "Time left";
-    if (paused && !was) this.status.say("The exam clock is paused.");
+    $("clock-label").textContent = paused ? t("Paused") : t("Time left");
+    if (paused && !was) this.status.say(t("The exam clock is paused."));
     if (!paused && was) {
-      this.status.say(`The exam clock runs again. ${describeTime(this.remaining())} left.`);
+      this.status.say(t("The exam clock runs again. {time} left.", { time: describeTime(this.remaining()) }));
     }
   }
 }

@@ -5,10 +5,12 @@ import { $ } from "../shared/dom.js";
 import { NavGrid } from "./nav-grid.js";
 import { QuestionView } from "./question-view.js";
 import { summarise } from "./state.js";
+import { formatNumber, t, tn } from "../shared/i18n.js";
 
 export class ExamNavigation {
   /** journal: the sitting's Journal; manager: its SessionManager; isLocked(): no more changes. */
-  constructor({ journal, manager, isLocked }) {
+  constructor({ journal, manager, isLocked, onRender = () => {} }) {
+    this.onRender = onRender;   // after each question is drawn (the exam's tools add to it)
     this.journal = journal;
     this.manager = manager;
     this.isLocked = isLocked;
@@ -41,27 +43,28 @@ export class ExamNavigation {
     const locked = this.isLocked();
     const index = Math.min(this.state.current, this.questions.length - 1);
     const question = this.questions[index];
-    $("question-number").textContent = `Question ${index + 1} of ${this.questions.length}`;
+    $("question-number").textContent = t("Question {number} of {total}", { number: formatNumber(index + 1), total: formatNumber(this.questions.length) });
     const marks = question.marks;
-    $("question-marks").textContent = typeof marks === "number" ? `${marks} ${marks === 1 ? "mark" : "marks"}` : "";
+    $("question-marks").textContent = typeof marks === "number" ? tn("{count} mark", "{count} marks", marks) : "";
     this.view.render(question, this.state.answers[question.id], { locked });
     $("prev").disabled = locked || index === 0;
     $("next").disabled = locked || index === this.questions.length - 1;
     this.renderMark();
     this.renderProgress();
+    this.onRender(question, { locked });
   }
 
   renderMark() {
     const marked = this.state.marked.includes(this.question().id);
     $("mark").setAttribute("aria-pressed", String(marked));
     $("mark").classList.toggle("on", marked);
-    $("mark-label").textContent = marked ? "Marked for review" : "Mark for review";
+    $("mark-label").textContent = marked ? t("Marked for review") : t("Mark for review");
     $("mark").disabled = this.isLocked();
   }
 
   renderProgress() {
     const { answered } = summarise(this.state, this.questions);
-    $("progress").textContent = `${answered} of ${this.questions.length} answered`;
+    $("progress").textContent = t("{answered} of {total} answered", { answered: formatNumber(answered), total: formatNumber(this.questions.length) });
     this.grid.update(this.questions, this.state);
   }
 

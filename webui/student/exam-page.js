@@ -6,6 +6,7 @@
 //   save-button.js      Save progress
 //   lease-moves.js      the exam moved to another PC, waits to come here, or another tab took it
 //   submit-flow.js      submitting, time up, the end
+//   exam-notices.js     what an invigilator did, pushed by the hall (notices.js), acted on at once
 // Every change goes to the session manager (journal first, then the hall).
 
 import { closeAllModals, openModal } from "../shared/dialog.js";
@@ -18,14 +19,16 @@ import { ExamNavigation } from "./exam-navigation.js";
 import { SaveButton } from "./save-button.js";
 import { LeaseMoves } from "./lease-moves.js";
 import { SubmitFlow } from "./submit-flow.js";
+import { ExamNotices } from "./exam-notices.js";
 import { installShortcuts } from "./keyboard.js";
 import { askToResume } from "./resume-dialog.js";
-import { summarise } from "./state.js";
+import { hasToolMarks, summarise } from "./state.js";
 import { keepImages } from "./offline-shell.js";
 import { imageSources } from "./rich-text.js";
+import { ExamTools } from "./tools/exam-tools.js";
 
 export class ExamPage {
-  constructor({ journal, settings, candidate, examId }) {
+  constructor({ journal, settings, candidate, examId, channel }) {
     this.journal = journal;
     this.settings = settings;
     this.candidate = candidate;
@@ -36,6 +39,8 @@ export class ExamPage {
     this.status = new StatusView({ indicator: $("save-status"), live: $("live"), alert: $("alert") });
     this.moves = new LeaseMoves(this);
     this.ending = new SubmitFlow(this);
+    this.channel = channel;
+    this.notices = new ExamNotices(this);
     this.clock = new ExamClock({
       path: paths.clock, status: this.status,
       onExpire: () => this.ending.timeUp(),
@@ -49,11 +54,14 @@ export class ExamPage {
         onServerClock: (answer) => this.clock.sync(answer),
         onLeaseLost: () => this.moves.moved(),
         onMovePending: () => this.moves.waitForMove(),
-        onEnded: (err) => this.ending.ended(err.code, err.message),
+        onEnded: (err) => this.ending.ended(err.code, err.message, err.details?.reason),
         onLoginNeeded: () => this.loginNeeded(),
       },
     });
-    this.nav = new ExamNavigation({ journal, manager: this.manager, isLocked });
+    this.tools = new ExamTools({ allowed: this.exam.tools, journal, manager: this.manager, isLocked });
+    this.nav = new ExamNavigation({ journal, manager: this.manager, isLocked,
+                                    onRender: (question, how) => this.tools.decorate(question, how) });
+    this.tools.onRedraw = () => this.nav.render();
     this.saveButton = new SaveButton({ manager: this.manager, journal, status: this.status, isLocked,
                                        flush: () => this.nav.flush() });
   }
@@ -70,9 +78,11 @@ export class ExamPage {
     $("exam-main").hidden = false;
     this.saveButton.show();
     this.nav.build();
+    this.tools.install();
     this.wire();
     this.clock.start(this.journal.estimatedRemaining(), this.journal.paused);
     this.nav.render();
+    this.channel.listen((notice) => this.notices.heard(notice));
     if (waiting) return this.moves.waitForMove();
     if (moved) return this.moves.moved();
     const questions = this.nav.questions;
@@ -91,8 +101,8 @@ export class ExamPage {
   }
 
   hasProgress() {
-    const { answers, marked, current } = this.journal.state;
-    return current > 0 || marked.length > 0 || Object.keys(answers).length > 0;
+    const { answers, marked, current, tools } = this.journal.state;
+    return current > 0 || marked.length > 0 || Object.keys(answers).length > 0 || hasToolMarks(tools);
   }
 
   resumeFacts() {
@@ -114,6 +124,15 @@ export class ExamPage {
       mark: () => nav.toggleMark(),
       save: () => this.saveButton.save(),
     });
+  }
+
+  /** The candidate switched the interface language: the page's words follow, nothing else moves. */
+  languageChanged(language) {
+    this.nav.flush();
+    this.tools.keepLanguage(language);
+    this.tools.relabel();
+    this.nav.render();
+    document.title = `${this.exam.title} — examhall`;
   }
 
   /** Nothing more can change on this page (moved, waiting, time up, the end). */

@@ -8,9 +8,14 @@
 //
 // This object keeps a copy of the sitting and its changes in memory (the page is the only
 // writer), and every write goes to IndexedDB in order; callers await the write before sending.
+//
+// Essays travel as edits against the text the hall acknowledged (essay-edits.js): the sitting
+// keeps that text per essay (`essays`), set from the hall's restore and from each acknowledged
+// save, and forgotten when the hall says its copy differs (the essay is then sent whole).
 
 import { getOne, putOne, deleteOne, result, sittingRange, transact } from "./idb.js";
 import { applyChange, changeKey, emptyState, fromServer, saveBody, stateAsChanges } from "./state.js";
+import { withEssayEdits } from "./essay-edits.js";
 
 function sittingId(registrationNumber, examId) {
   return `${registrationNumber}\u001f${examId}`;
@@ -30,6 +35,7 @@ function newSitting(candidate, examId) {
     last_saved: null,     // the hall's time of the last save it applied (ISO 8601)
     clock: null,          // {remaining, paused, at}: the hall's clock, and Date.now() then
     frozen: false,        // the exam moved to another PC: nothing more is written or sent
+    essays: {},           // qid → an essay's text as the hall acknowledged it (edits build on it)
   };
 }
 
@@ -113,6 +119,7 @@ export class Journal {
   /** Journals the whole state again: the hall has lost what it had (revision_ahead). */
   async recordWholeState(serverRevision) {
     this.sitting.revision = serverRevision;
+    this.sitting.essays = {};
     for (const change of stateAsChanges(this.sitting.state)) await this.record(change);
   }
 
@@ -129,7 +136,19 @@ export class Journal {
     }
     if (changes.length === 0) return null;
     const written = this._putSitting();
-    return { seq: this.sitting.sealed, body: saveBody(changes.map((e) => e.change)), written };
+    const body = withEssayEdits(saveBody(changes.map((e) => e.change)), this._essayIds(),
+                                this.sitting.essays || {});
+    return { seq: this.sitting.sealed, body, written };
+  }
+
+  _essayIds() {
+    return new Set((this.sitting.paper?.questions || []).filter((q) => q.kind === "essay").map((q) => q.id));
+  }
+
+  /** The hall's copy of an essay is not what this page built on: send it whole next time. */
+  forgetEssayBase(qid) {
+    if (this.sitting.essays) delete this.sitting.essays[qid];
+    return this._putSitting();
   }
 
   /**
@@ -147,6 +166,11 @@ export class Journal {
     const done = this.changes.filter((e) => e.seq <= seq);
     this.changes = this.changes.filter((e) => e.seq > seq);
     this.noteServer(answer);
+    const essays = this._essayIds();
+    this.sitting.essays = this.sitting.essays || {};
+    for (const { change } of done) {
+      if (change.field === "answers" && essays.has(change.qid)) this.sitting.essays[change.qid] = change.value ?? "";
+    }
     return this._write((changes) => {
       for (const entry of done) changes.delete([entry.sitting, entry.seq]);
     });
@@ -184,6 +208,8 @@ export class Journal {
    */
   adoptServer(sessionData, revision) {
     let state = fromServer(sessionData || {});
+    this.sitting.essays = {};
+    for (const qid of this._essayIds()) this.sitting.essays[qid] = sessionData?.answers?.[qid] ?? "";
     for (const entry of this.changes) state = applyChange(state, entry.change);
     this.sitting.state = state;
     if (Number.isInteger(revision)) this.sitting.revision = revision;

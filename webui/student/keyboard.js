@@ -24,8 +24,10 @@ export function installShortcuts(actions) {
 
 function handle(event, actions) {
   const { key } = event;
-  if (key === "ArrowLeft") return actions.previous(), true;
-  if (key === "ArrowRight") return actions.next(), true;
+  // Right to left, "previous" is to the right: the arrows follow the page's direction.
+  const rtl = document.documentElement.dir === "rtl";
+  if (key === (rtl ? "ArrowRight" : "ArrowLeft")) return actions.previous(), true;
+  if (key === (rtl ? "ArrowLeft" : "ArrowRight")) return actions.next(), true;
   if (key.length !== 1) return false;
   const lower = key.toLowerCase();
   const options = actions.optionKeys().map((option) => option.toLowerCase());

@@ -6,6 +6,7 @@ import { closeAllModals, openModal } from "../shared/dialog.js";
 import { $ } from "../shared/dom.js";
 import { SaveState } from "./session-manager.js";
 import { showMessage } from "./message-view.js";
+import { t } from "../shared/i18n.js";
 
 const WAITING_POLL_MS = 3000;
 
@@ -17,9 +18,10 @@ export class LeaseMoves {
     this.waitingPoll = null;
   }
 
-  /** The hall's clock says where the exam is: elsewhere, or on its way here. */
+  /** The hall's clock says where the exam is: here at last, elsewhere, or on its way here. */
   follow(clock) {
-    if (clock.move_pending) this.waitForMove();
+    if (this.waitingPoll && clock.lease_held) location.reload(); // the move here was approved
+    else if (clock.move_pending) this.waitForMove();
     else if (clock.lease_held === false) this.moved();
   }
 
@@ -68,13 +70,13 @@ export class LeaseMoves {
 
   /** The same exam was opened in another tab of this browser: that one carries on. */
   takenOver() {
+    this.page.channel.stop(); // the other tab hears the hall now
     this.page.manager.stop();
     this.page.lock();
     closeAllModals("tab");
     showMessage({
-      title: "Your exam is open in another tab",
-      paragraphs: ["This exam was opened again in another tab or window of this browser. " +
-                   "Carry on there; this tab no longer saves anything."],
+      title: t("Your exam is open in another tab"),
+      paragraphs: [t("This exam was opened again in another tab or window of this browser. Carry on there; this tab no longer saves anything.")],
     });
   }
 }

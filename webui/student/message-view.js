@@ -2,6 +2,8 @@
 // a screen reader reads it at once.
 
 import { $, el } from "../shared/dom.js";
+import { N_, t } from "../shared/i18n.js";
+import { hallErrorText } from "../shared/text.js";
 
 function actionControl(action, index) {
   const className = index === 0 ? "button primary" : "button";
@@ -23,11 +25,20 @@ export function showMessage({ title, paragraphs = [], actions = [] }) {
   view.focus();
 }
 
-/** The hall says the exam is over (`code`: session_completed or time_over), in its `message`. */
-export function showExamEnded(code, message) {
+const ENDED_TITLES = {
+  force_submitted: N_("An invigilator submitted your exam"),
+  sitting_ended: N_("The invigilator ended the exam"),
+  time_over: N_("Time is up"),
+};
+
+/**
+ * The hall says the exam is over (`code`: session_completed or time_over; `reason`: how it
+ * ended, when the hall said: force_submitted, sitting_ended...), in its `message`.
+ */
+export function showExamEnded(code, message, reason = null) {
   showMessage({
-    title: code === "time_over" ? "Time is up" : "This exam is already submitted",
-    paragraphs: [message, "You can leave your seat when the invigilator says so."],
-    actions: [{ text: "Finish", href: "index.html" }],
+    title: t(ENDED_TITLES[reason] || ENDED_TITLES[code] || N_("This exam is already submitted")),
+    paragraphs: [hallErrorText({ code, message }), t("You can leave your seat when the invigilator says so.")],
+    actions: [{ text: t("Finish"), href: "index.html" }],
   });
 }

@@ -3,11 +3,14 @@
 
 import { el } from "../shared/dom.js";
 import { isAnswered } from "./state.js";
+import { formatNumber, t } from "../shared/i18n.js";
 
 function describe(number, answered, marked) {
-  const parts = [`Question ${number}`, answered ? "answered" : "not answered"];
-  if (marked) parts.push("marked for review");
-  return parts.join(", ");
+  if (marked) {
+    return answered ? t("Question {number}, answered, marked for review", { number })
+      : t("Question {number}, not answered, marked for review", { number });
+  }
+  return answered ? t("Question {number}, answered", { number }) : t("Question {number}, not answered", { number });
 }
 
 export class NavGrid {
@@ -22,7 +25,7 @@ export class NavGrid {
   build(questions) {
     this.buttons = questions.map((question, index) => {
       const button = el("button", { className: "grid-button", attrs: { type: "button" } },
-                        el("span", { className: "grid-number", text: String(index + 1) }),
+                        el("span", { className: "grid-number", text: formatNumber(index + 1) }),
                         el("span", { className: "grid-flag", text: "⚑", attrs: { "aria-hidden": "true" } }));
       button.dataset.index = String(index);
       button.dataset.qid = question.id;
@@ -43,7 +46,7 @@ export class NavGrid {
       button.classList.toggle("current", index === state.current);
       if (index === state.current) button.setAttribute("aria-current", "step");
       else button.removeAttribute("aria-current");
-      button.setAttribute("aria-label", describe(index + 1, answered, marked));
+      button.setAttribute("aria-label", describe(formatNumber(index + 1), answered, marked));
     });
   }
 

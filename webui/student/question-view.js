@@ -2,37 +2,46 @@
 //   single choice ("choice", or no "kind"): radio buttons, the answer is one option key;
 //   "multiple": checkboxes, the answer is a list of option keys (in the paper's order), at most
 //     `max_choices` of them when the question says so;
-//   "text": a text box, the answer is a string.
+//   "text": a text box, the answer is a string;
+//   "match": a grid of stems and options (kinds/match.js), the answer is a list of "STEM OPTION";
+//   "inline", "order", "gap_match", "hottext", "associate", "hotspot", "point": kinds/index.js.
+//   "essay": a large text box with a word count (kinds/essay.js), the answer is a string.
 // Options are whole-row labels, so the click target is the full width of the card. A question's
 // HTML (stem and options) is shown when the hall sends it, its plain text otherwise.
 
 import { el } from "../shared/dom.js";
 import { richText } from "./rich-text.js";
+import { matchGrid } from "./kinds/match.js";
+import { KIND_VIEWS } from "./kinds/index.js";
+import { essayBox } from "./kinds/essay.js";
+import { formatNumber, t, tn } from "../shared/i18n.js";
 
 const TEXT_DEBOUNCE_MS = 400;
 const MAX_TEXT_ANSWER = 2000; // the hall's limit (hallserver/domain/exams.py)
 const SHORT_TEXT = 40;        // expected lengths up to this get a one-line box
 
-/** The kind of a paper question: "single", "multiple" or "text". */
+/** The kind of a paper question: "single", "multiple", "text", "match" or one of KIND_VIEWS. */
 export function questionKind(question) {
-  if (question.kind === "multiple" || question.kind === "text") return question.kind;
+  if (["multiple", "text", "match", "essay"].includes(question.kind) || KIND_VIEWS[question.kind]) return question.kind;
   return "single";
 }
 
 function content(node, html, text) {
-  if (html) node.append(richText(html));
-  else node.textContent = text ?? "";
+  if (html) {
+    node.append(richText(html));
+    node.classList.add("rich"); // its own markup breaks lines, not the file's indentation
+  } else node.textContent = text ?? "";
   return node;
 }
 
 function choiceHint(question) {
   const least = question.min_choices || 0;
   const most = question.max_choices || 0;
-  if (most && least && least === most) return `Choose ${most}.`;
-  if (most && least) return `Choose between ${least} and ${most}.`;
-  if (most) return `Choose up to ${most}.`;
-  if (least > 1) return `Choose at least ${least}.`;
-  return "Choose all that apply.";
+  if (most && least && least === most) return tn("Choose {count}.", "Choose {count}.", most);
+  if (most && least) return t("Choose between {least} and {most}.", { least: formatNumber(least), most: formatNumber(most) });
+  if (most) return tn("Choose up to {count}.", "Choose up to {count}.", most);
+  if (least > 1) return tn("Choose at least {count}.", "Choose at least {count}.", least);
+  return t("Choose all that apply.");
 }
 
 export class QuestionView {
@@ -52,10 +61,17 @@ export class QuestionView {
     this.locked = locked;
     const stem = content(el("div", { className: "question-text" }), question.html, question.text);
     stem.id = "question-text";
+    stem.dir = "auto";   // the question's own direction: Latin content in an Arabic page, or the reverse
     const kind = questionKind(question);
-    const body = kind === "text" ? this._textBox(question, value) : this._choices(question, kind, value);
+    const body = kind === "text" ? this._textBox(question, value)
+      : kind === "essay" ? essayBox(question, value, () => this._typed(), () => this.flush())
+      : kind === "match" ? matchGrid(question, value, (pairs) => this.onAnswer(pairs))
+        : KIND_VIEWS[kind] ? KIND_VIEWS[kind](question, value, (answer) => this.onAnswer(answer), stem)
+          : this._choices(question, kind, value);
     this.container.replaceChildren(stem, body);
-    for (const input of this.container.querySelectorAll("input, textarea")) input.disabled = locked;
+    for (const input of this.container.querySelectorAll("input, textarea, select, button")) {
+      if (locked) input.disabled = true;
+    }
     this._limitChoices();
   }
 
@@ -78,7 +94,7 @@ export class QuestionView {
       input.value = key;
       input.checked = chosen.has(key);
       input.addEventListener("change", () => this._choiceChanged(kind));
-      const shown = content(el("span", { className: "option-text" }), optionsHtml[key], text);
+      const shown = content(el("span", { className: "option-text", attrs: { dir: "auto" } }), optionsHtml[key], text);
       label.append(input, el("span", { className: "option-key", text: key }), shown);
       fieldset.append(label);
     }
@@ -101,16 +117,18 @@ export class QuestionView {
     box.setAttribute("autocomplete", "off");
     box.setAttribute("spellcheck", "false");
     // Typing is journaled shortly after it pauses, and at once when the box is left.
-    box.addEventListener("input", () => {
-      clearTimeout(this.pendingText);
-      this.pendingText = setTimeout(() => this.flush(), TEXT_DEBOUNCE_MS);
-    });
+    box.addEventListener("input", () => this._typed());
     box.addEventListener("change", () => this.flush());
     const hint = el("p", { className: "question-hint", text: question.numeric
-      ? "Type a number. It is kept as you type." : "Type your answer. It is kept as you type." });
+      ? t("Type a number. It is kept as you type.") : t("Type your answer. It is kept as you type.") });
     hint.id = "text-hint";
     wrap.append(box, hint);
     return wrap;
+  }
+
+  _typed() {
+    clearTimeout(this.pendingText);
+    this.pendingText = setTimeout(() => this.flush(), TEXT_DEBOUNCE_MS);
   }
 
   /** Sends a text answer still waiting for its pause (before leaving the question or the page). */
@@ -162,7 +180,7 @@ export class QuestionView {
 
   /** The option keys of the question shown (for keyboard shortcuts). */
   optionKeys() {
-    return this.question && questionKind(this.question) !== "text"
-      ? Object.keys(this.question.options || {}) : [];
+    return this.question && ["single", "multiple"].includes(questionKind(this.question))
+      ? Object.keys(this.question.options || {}) : []; // a grid's cells are not one-key options
   }
 }

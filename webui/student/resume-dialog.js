@@ -5,10 +5,13 @@
 import { openModal } from "../shared/dialog.js";
 import { $ } from "../shared/dom.js";
 import { formatClock } from "../shared/format.js";
+import { formatNumber, t } from "../shared/i18n.js";
 
 function summary({ questionNumber, answered, secondsLeft }) {
-  const left = secondsLeft === null ? "" : `, ${formatClock(secondsLeft)} left`;
-  return `You were on question ${questionNumber}, ${answered} answered${left}.`;
+  const facts = { number: formatNumber(questionNumber), answered: formatNumber(answered) };
+  if (secondsLeft === null) return t("You were on question {number}, {answered} answered.", facts);
+  return t("You were on question {number}, {answered} answered, {time} left.",
+           { ...facts, time: formatClock(secondsLeft) });
 }
 
 /**
@@ -20,14 +23,13 @@ export async function askToResume(facts, { name = "", offline = false } = {}) {
   const dialog = $("resume-dialog");
   const text = $("resume-summary");
   const title = $("resume-title");
-  title.textContent = name ? `Welcome back, ${name}` : "Welcome back";
+  title.textContent = name ? t("Welcome back, {name}", { name }) : t("Welcome back");
   const note = $("resume-note");
   const refresh = () => { text.textContent = summary(facts()); };
   refresh();
   note.textContent = offline
-    ? "Your answers and marks are back as you left them. The hall cannot be reached just now: " +
-      "they are kept on this PC and sent when it can."
-    : "Your answers and marks are back as you left them.";
+    ? t("Your answers and marks are back as you left them. The hall cannot be reached just now: they are kept on this PC and sent when it can.")
+    : t("Your answers and marks are back as you left them.");
   const ticking = setInterval(refresh, 1000);
   try {
     await openModal(dialog, { initialFocus: $("resume-go") });

@@ -31,7 +31,7 @@ const ATTRIBUTES = {
   mstyle: ["displaystyle", "scriptlevel", "mathvariant"], mspace: ["width", "height"],
   menclose: ["notation"], mtd: ["columnspan", "rowspan"],
 };
-const CLASSES = { span: ["answer-gap", "missing-image"], div: ["prompt"] };
+const CLASSES = { span: ["answer-gap", "missing-image", "hottext"], div: ["prompt", "interaction"] };
 const ASSET_PREFIX = "/exam-assets/";
 
 function allowedAttribute(tag, name, value) {

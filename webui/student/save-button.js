@@ -3,9 +3,10 @@
 
 import { $ } from "../shared/dom.js";
 import { formatTimeOfDay } from "../shared/format.js";
+import { N_, t, tn } from "../shared/i18n.js";
 
 const SAVE_LABEL_MS = 4000; // how long the button shows its outcome
-const LABEL = "Save progress";
+const LABEL = N_("Save progress");
 
 export class SaveButton {
   /** manager: the SessionManager; journal; status: the StatusView; isLocked(); flush(): pending text. */
@@ -22,17 +23,18 @@ export class SaveButton {
     // Not disabled while busy: a disabled button would drop the keyboard focus on the floor.
     this.saving = true;
     this.button.setAttribute("aria-disabled", "true");
-    this.button.textContent = "Saving…";
+    this.button.textContent = t("Saving…");
     this.flush();
     const saved = await this.manager.saveNow();
     this.saving = false;
     this.button.removeAttribute("aria-disabled");
     const at = formatTimeOfDay(this.manager.lastSaved);
-    this.button.textContent = saved ? `Saved at ${at}` : "Kept on this PC";
-    this.status.say(saved ? `All answers saved at ${at}.`
-      : `Not sent yet. Your answers are kept on this PC (${this.journal.unsentCount()} not yet sent).`);
+    this.button.textContent = saved ? t("Saved at {time}", { time: at }) : t("Kept on this PC");
+    this.status.say(saved ? t("All answers saved at {time}.", { time: at })
+      : tn("Not sent yet. Your answers are kept on this PC ({count} not yet sent).",
+           "Not sent yet. Your answers are kept on this PC ({count} not yet sent).", this.journal.unsentCount()));
     clearTimeout(this.labelTimer);
-    this.labelTimer = setTimeout(() => { this.button.textContent = LABEL; }, SAVE_LABEL_MS);
+    this.labelTimer = setTimeout(() => { this.button.textContent = t(LABEL); }, SAVE_LABEL_MS);
   }
 
   show() {

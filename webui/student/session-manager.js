@@ -14,6 +14,7 @@ import { Backoff } from "./backoff.js";
 
 const ANSWER_DEBOUNCE_MS = 1000;
 const MAX_REVISION_RESENDS = 2;
+const MAX_ESSAY_RESENDS = 3;
 
 /** What the status indicator shows. */
 export const SaveState = Object.freeze({
@@ -62,6 +63,7 @@ export class SessionManager {
     this.state = SaveState.SAVED;
     this.message = "";
     this.revisionResends = 0;
+    this.essayResends = 0;
     this.listeners = [];
     this.trouble = null; // {failedSaves, since, pending}: saves failing since `since`
     this.refusedSeq = null; // the batch the hall refused because the exam moved (kept for review)
@@ -215,6 +217,7 @@ export class SessionManager {
     this.backoff.reset();
     this._cancelRetry();
     this.revisionResends = 0;
+    this.essayResends = 0;
     this.lastSaved = answer.last_saved || this.lastSaved;
     this.hooks.onServerClock(answer);
     this._reportTrouble();
@@ -242,6 +245,12 @@ export class SessionManager {
       // The hall holds less than this page thinks (a restored database): send everything.
       this.revisionResends += 1;
       await this.journal.recordWholeState(err.details.revision ?? 0);
+      return true;
+    }
+    if (err.code === "essay_out_of_step" && this.essayResends < MAX_ESSAY_RESENDS) {
+      // The hall's copy of an essay is not the one the edit built on: send that essay whole.
+      this.essayResends += 1;
+      await this.journal.forgetEssayBase(err.details.question);
       return true;
     }
     if (needsLogin(err)) {

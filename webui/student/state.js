@@ -1,14 +1,21 @@
 // What a candidate has done, as plain data, and the pure rules that change it.
 //
-// state = { current: <index into this candidate's paper>, answers: {qid: value}, marked: [qid] }
+// state = { current: <index into this candidate's paper>, answers: {qid: value}, marked: [qid],
+//           tools: {eliminated: {qid: [key]}, highlights: {qid: [[start, end]]}, language} }
 // A change is one field of a save:
 //   { field: "answers", qid, value }          value: a key, a list of keys, a string, or null
 //   { field: "marked_questions", value: [qid] }
 //   { field: "current_question", value: index }
+//   { field: "tool_state", value: tools }     the marks of the exam's tools, never an answer
 // The hall merges saves per field (and per answer), so a change is exactly one such field.
 
 export function emptyState() {
-  return { current: 0, answers: {}, marked: [] };
+  return { current: 0, answers: {}, marked: [], tools: emptyTools() };
+}
+
+/** No option struck out, nothing highlighted, no language chosen. */
+export function emptyTools() {
+  return { eliminated: {}, highlights: {} };
 }
 
 /** An answer that counts as given: not null, not an empty list, not blank text. */
@@ -29,6 +36,7 @@ export function fromServer(data) {
     current: Number.isInteger(data?.current_question) ? data.current_question : 0,
     answers,
     marked: Array.isArray(data?.marked_questions) ? [...data.marked_questions] : [],
+    tools: data?.tool_state && typeof data.tool_state === "object" ? { ...emptyTools(), ...data.tool_state } : emptyTools(),
   };
 }
 
@@ -42,6 +50,7 @@ export function applyChange(state, change) {
   }
   if (change.field === "marked_questions") return { ...state, marked: [...change.value] };
   if (change.field === "current_question") return { ...state, current: change.value };
+  if (change.field === "tool_state") return { ...state, tools: change.value };
   return state;
 }
 
@@ -70,7 +79,15 @@ export function stateAsChanges(state) {
     ...Object.entries(state.answers).map(([qid, value]) => ({ field: "answers", qid, value })),
     { field: "marked_questions", value: [...state.marked] },
     { field: "current_question", value: state.current },
+    ...(hasToolMarks(state.tools) ? [{ field: "tool_state", value: state.tools }] : []),
   ];
+}
+
+/** True when the candidate has used a tool (or chosen a language) in this sitting. */
+export function hasToolMarks(tools) {
+  if (!tools) return false;
+  return Boolean(tools.language) || Object.keys(tools.eliminated || {}).length > 0
+    || Object.keys(tools.highlights || {}).length > 0;
 }
 
 /** Counts for the page: how many answered, which are unanswered and marked (paper order). */

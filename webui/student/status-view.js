@@ -6,45 +6,47 @@
 import { announce } from "../shared/dom.js";
 import { formatTimeOfDay } from "../shared/format.js";
 import { SaveState } from "./session-manager.js";
+import { N_, t, tn } from "../shared/i18n.js";
 
 function kept(unsent) {
-  return `your answers are kept on this PC (${unsent} not yet sent)`;
+  return tn("your answers are kept on this PC ({count} not yet sent)", "your answers are kept on this PC ({count} not yet sent)", unsent);
 }
 
 /** The sentence for a status of the session manager. */
 export function statusText({ state, lastSaved, unsent, storageTrouble = false }) {
   const waiting = [SaveState.SAVING, SaveState.OFFLINE, SaveState.LOGIN, SaveState.REFUSED];
   if (storageTrouble && waiting.includes(state)) {
-    return `This PC cannot keep your answers — do not close this page (${unsent} not yet sent)`;
+    return tn("This PC cannot keep your answers — do not close this page ({count} not yet sent)",
+              "This PC cannot keep your answers — do not close this page ({count} not yet sent)", unsent);
   }
   switch (state) {
     case SaveState.SAVED:
-      return lastSaved ? `Saved at ${formatTimeOfDay(lastSaved)}` : "Saved";
+      return lastSaved ? t("Saved at {time}", { time: formatTimeOfDay(lastSaved) }) : t("Saved");
     case SaveState.SAVING:
-      return "Saving…";
+      return t("Saving…");
     case SaveState.OFFLINE:
-      return `Offline — ${kept(unsent)}`;
+      return t("Offline — {kept}", { kept: kept(unsent) });
     case SaveState.LOGIN:
-      return `Log in again to keep saving — ${kept(unsent)}`;
+      return t("Log in again to keep saving — {kept}", { kept: kept(unsent) });
     case SaveState.REFUSED:
-      return `The hall did not accept a save — ${kept(unsent)}`;
+      return t("The hall did not accept a save — {kept}", { kept: kept(unsent) });
     case SaveState.MOVED:
-      return "This exam moved to another computer — nothing more is saved here";
+      return t("This exam moved to another computer — nothing more is saved here");
     case SaveState.WAITING:
-      return "Waiting for an invigilator to approve moving your exam to this PC";
+      return t("Waiting for an invigilator to approve moving your exam to this PC");
     case SaveState.ENDED:
-      return "Submitted";
+      return t("Submitted");
     default:
       return "";
   }
 }
 
 const SPOKEN = {
-  [SaveState.OFFLINE]: "The hall cannot be reached. Your answers are kept on this PC.",
-  [SaveState.LOGIN]: "Your login has ended. Your answers are kept on this PC.",
-  [SaveState.REFUSED]: "The hall did not accept a save. Your answers are kept on this PC.",
-  [SaveState.MOVED]: "This exam moved to another computer. Nothing more is saved here.",
-  [SaveState.WAITING]: "Waiting for an invigilator to approve moving your exam to this PC.",
+  [SaveState.OFFLINE]: N_("The hall cannot be reached. Your answers are kept on this PC."),
+  [SaveState.LOGIN]: N_("Your login has ended. Your answers are kept on this PC."),
+  [SaveState.REFUSED]: N_("The hall did not accept a save. Your answers are kept on this PC."),
+  [SaveState.MOVED]: N_("This exam moved to another computer. Nothing more is saved here."),
+  [SaveState.WAITING]: N_("Waiting for an invigilator to approve moving your exam to this PC."),
 };
 
 export class StatusView {
@@ -62,9 +64,9 @@ export class StatusView {
     const troubled = this.spokenState !== null && this.spokenState !== SaveState.SAVED &&
       this.spokenState !== SaveState.SAVING;
     if (status.state === SaveState.SAVED && troubled) {
-      this.say(`Connected again. ${statusText(status)}.`);
+      this.say(t("Connected again. {status}.", { status: statusText(status) }));
     } else if (SPOKEN[status.state] && status.state !== this.spokenState) {
-      this.say(SPOKEN[status.state]);
+      this.say(t(SPOKEN[status.state]));
     }
     if (status.state !== SaveState.SAVING) this.spokenState = status.state;
   }

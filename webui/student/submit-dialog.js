@@ -3,19 +3,20 @@
 
 import { openModal, closeModal } from "../shared/dialog.js";
 import { $, el } from "../shared/dom.js";
+import { formatNumber, t, tn } from "../shared/i18n.js";
 
 function jumpButtons(list, indexes) {
   list.replaceChildren(...indexes.map((index) => el("li", {}, el("button", {
-    className: "jump", text: `Question ${index + 1}`, attrs: { type: "button", "data-close": `jump:${index}` },
+    className: "jump", text: t("Question {number}", { number: formatNumber(index + 1) }), attrs: { type: "button", "data-close": `jump:${index}` },
   }))));
 }
 
 function describe({ answered, total, unanswered, marked }) {
-  const parts = [`You have answered ${answered} of ${total} questions.`];
-  if (unanswered.length === 0) parts.push("Every question has an answer.");
+  const parts = [tn("You have answered {answered} of {count} question.", "You have answered {answered} of {count} questions.",
+                    total, { answered: formatNumber(answered) })];
+  if (unanswered.length === 0) parts.push(t("Every question has an answer."));
   if (marked.length > 0) {
-    parts.push(marked.length === 1 ? "1 question is marked for review."
-                                   : `${marked.length} questions are marked for review.`);
+    parts.push(tn("{count} question is marked for review.", "{count} questions are marked for review.", marked.length));
   }
   return parts.join(" ");
 }
@@ -37,12 +38,12 @@ export async function confirmSubmit(summary, submit) {
   $("submit-marked-section").hidden = summary.marked.length === 0;
   error.hidden = true;
   confirm.disabled = false;
-  confirm.textContent = "Submit my exam";
+  confirm.textContent = t("Submit my exam");
 
   let submitted = false;
   const onConfirm = async () => {
     confirm.disabled = true;
-    confirm.textContent = "Submitting…";
+    confirm.textContent = t("Submitting…");
     error.hidden = true;
     try {
       await submit();
@@ -52,7 +53,7 @@ export async function confirmSubmit(summary, submit) {
       error.textContent = err.message;
       error.hidden = false;
       confirm.disabled = false;
-      confirm.textContent = "Try again";
+      confirm.textContent = t("Try again");
       confirm.focus();
     }
   };

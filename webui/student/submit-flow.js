@@ -12,10 +12,11 @@ import { forgetImages } from "./offline-shell.js";
 import { SaveState, endsTheExam } from "./session-manager.js";
 import { summarise } from "./state.js";
 import { confirmSubmit } from "./submit-dialog.js";
+import { N_, formatNumber, t } from "../shared/i18n.js";
 
 const COMPLETE_RETRY_MS = 5000;
 const TIME_LEFT_TO_GO_ON = 2; // seconds the hall must still give for the exam to go on at zero
-const TIME_UP = "Time is up. Your answers are being handed in.";
+const TIME_UP = N_("Time is up. Your answers are being handed in.");
 
 const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
@@ -23,6 +24,8 @@ export class SubmitFlow {
   /** page: the ExamPage (its candidate, exam, journal, manager, clock, navigation, lock). */
   constructor(page) {
     this.page = page;
+    this.timingUp = false; // the countdown reached zero: this flow talks to the hall
+    this.over = false;     // the hall ended the exam and the page said so
   }
 
   /** The Review and submit button: the summary, then back to a question or submitted. */
@@ -46,8 +49,7 @@ export class SubmitFlow {
       if (endsTheExam(err)) return this.ended(err.code, err.message);
       if (err instanceof ApiError && err.code === "lease_lost") return this.page.moves.moved();
       if (isTransient(err)) {
-        throw new Error("The hall cannot be reached, so your exam is not submitted yet. Your " +
-                        "answers are kept on this PC. Try again in a moment.");
+        throw new Error(t("The hall cannot be reached, so your exam is not submitted yet. Your answers are kept on this PC. Try again in a moment."));
       }
       throw new Error(err.message);
     }
@@ -63,9 +65,10 @@ export class SubmitFlow {
     const { clock, status } = this.page;
     if (this.page.locked) return;
     this.page.lock();
+    this.timingUp = true;
     closeAllModals("time");
-    clock.warnEnd(TIME_UP);
-    status.say(TIME_UP, { urgent: true });
+    clock.warnEnd(t(TIME_UP));
+    status.say(t(TIME_UP), { urgent: true });
     for (;;) {
       try {
         const hall = await clock.ask();
@@ -75,8 +78,7 @@ export class SubmitFlow {
         await this.submit();
         return;
       } catch {
-        clock.warnEnd("Time is up. The hall cannot be reached: your answers are kept on this " +
-                      "PC and handed in as soon as it can. Please stay at your seat.");
+        clock.warnEnd(t("Time is up. The hall cannot be reached: your answers are kept on this PC and handed in as soon as it can. Please stay at your seat."));
         await pause(COMPLETE_RETRY_MS);
       }
     }
@@ -84,37 +86,45 @@ export class SubmitFlow {
 
   /** The hall says time is left after all: the exam goes on where it was. */
   goOn(hall) {
+    this.timingUp = false;
     this.page.unlock();
     this.page.clock.goOn(hall);
-    this.page.status.say(`The hall gives you more time: ${describeTime(hall.time_remaining)} left.`,
+    this.page.status.say(t("The hall gives you more time: {time} left.", { time: describeTime(hall.time_remaining) }),
                          { urgent: true });
   }
 
-  /** The hall ended the session (submitted elsewhere, or time over): nothing more to keep. */
-  async ended(code, message) {
+  /**
+   * The hall ended the session (submitted elsewhere, by an invigilator, at the end of the
+   * sitting, or time over; `reason` says which when the hall said): nothing more to keep.
+   */
+  async ended(code, message, reason = null) {
+    if (this.over) return;
+    this.over = true;
     this.page.manager.stop();
     await this.page.journal.clear();
     await this.leave();
-    showExamEnded(code, message);
+    showExamEnded(code, message, reason);
   }
 
   /** The hall acknowledged the submission: the journal is already cleared. */
   async finished(answer) {
     await this.leave();
     const paragraphs = [
-      `Thank you, ${this.page.candidate.name}. The hall received your answers at ` +
-      `${formatTimeOfDay(answer.completed_at)}.`,
-      "Nothing of your exam is left on this PC. You can leave your seat when the invigilator says so.",
+      t("Thank you, {name}. The hall received your answers at {time}.",
+        { name: this.page.candidate.name, time: formatTimeOfDay(answer.completed_at) }),
+      t("Nothing of your exam is left on this PC. You can leave your seat when the invigilator says so."),
     ];
     if (typeof answer.score === "number") {
-      paragraphs.splice(1, 0, `Your score: ${answer.score} out of ${answer.max_score}.`);
+      paragraphs.splice(1, 0, t("Your score: {score} out of {max}.",
+                                { score: formatNumber(answer.score), max: formatNumber(answer.max_score) }));
     }
-    showMessage({ title: "Your exam is submitted", paragraphs,
-                  actions: [{ text: "Finish", href: "index.html" }] });
+    showMessage({ title: t("Your exam is submitted"), paragraphs,
+                  actions: [{ text: t("Finish"), href: "index.html" }] });
   }
 
   /** After the end: the next candidate on this PC sees nothing of this one. */
   async leave() {
+    this.page.channel.stop();
     this.page.clock.stop();
     this.page.lock();
     $("exam-main").hidden = true;

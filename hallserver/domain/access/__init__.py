@@ -1,0 +1,1 @@
+"""Who may come in: candidates, their devices and logins, staff accounts, the login throttle."""

@@ -1,0 +1,1 @@
+"""The hash-chained log of every change, its epochs, storage upkeep and analytics."""

@@ -1,0 +1,1 @@
+"""Message catalogs for the pages: extraction from webui/ and compilation to JSON, with Babel."""
