@@ -193,8 +193,9 @@ def sitting_release(sitting_id: str, code: str, config_path: str | None) -> None
     try:
         key = sealed_papers.key_from_code(papers, code)
     except HallError as err:
+        reason = err.message
         staged_write(config, lambda c, b, log, now: sealed_papers.refuse(
-            c, b, log, sitting_id, err.message, _operator(), now))
+            c, b, log, sitting_id, reason, _operator(), now))
         raise failure(err) from err
     released = staged_write(config, lambda c, b, log, now: sealed_papers.release(
         c, b, log, sitting_id, key, _operator(), "code", now))

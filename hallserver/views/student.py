@@ -72,7 +72,7 @@ async def save(request: web.Request, device: Device) -> web.Response:
     body = await read_json(request, SaveRequest)
     exam_id = request.match_info["exam_id"]
     saved = await sessions.save(*_sessions(request.app), device, exam_id,
-                          body.model_dump(exclude_unset=True))
+                                body.model_dump(exclude_unset=True))
     return json_response(saved)
 
 
