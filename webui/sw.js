@@ -99,6 +99,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// A page that opened while this worker was being installed missed the claim above (a page still
+// loading is not yet one to take); it asks for it once it runs.
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 // The query string (?exam=MTH101) does not change the file: one copy per path.
 function cacheKey(url) {
   return new Request(url.origin + url.pathname);

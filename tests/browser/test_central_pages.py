@@ -137,6 +137,9 @@ def test_an_admin_publishes_a_sitting_from_the_form_and_changes_it(open_page, ce
         page.clock.fast_forward("00:11")
     end_now = listed.get_by_role("button", name="End Mathematics, morning now")
     expect(end_now).to_be_focused()
+    expect(listed).to_contain_text("Every candidate's exam at the hall ends.")
+    screenshot(page, "central-end-question")
+    assert serious_violations(page) == []
     end_now.click()
     expect(listed).to_contain_text("End sent")
     expect(page.locator("#end-error")).to_be_hidden()

@@ -30,8 +30,14 @@ def staff_log_in(page: Page, name: str) -> None:
     page.get_by_role("button", name="Log in").click()
     if STAFF[name][0] == "admin":
         expect(page.get_by_role("heading", name="You are logged in")).to_be_visible()
-    else:
-        page.wait_for_url(re.compile(r"/ui/invigilator/index\.html$"))
+        return
+    try:  # the console's own readiness is the caller's to wait for (open_console waits for its feed)
+        page.wait_for_url(re.compile(r"/ui/invigilator/index\.html$"), wait_until="commit")
+    except PlaywrightTimeoutError as stuck:  # say what the invigilator saw instead of the console
+        error = page.locator("#login-error")
+        seen = error.text_content() if error.count() and error.is_visible() else "no error shown"
+        raise AssertionError(f"the staff login did not open the console: still at {page.url}, "
+                             f"{seen!r}") from stuck
 
 
 def open_console(context: BrowserContext, name: str = "ivy") -> Page:

@@ -40,7 +40,7 @@ def test_the_chief_invigilator_types_the_release_code_in_the_sitting_panel(hall,
 
 @pytest.mark.hall_settings(security__release_code_failures=2)
 def test_after_too_many_wrong_codes_the_panel_says_to_wait_and_the_paper_stays_sealed(
-        hall, new_context):
+        hall, new_context, screenshot):
     code = new_code()
     sitting_id = sealed_sitting(hall.config, code)
     page = open_console(new_context())
@@ -60,3 +60,5 @@ def test_after_too_many_wrong_codes_the_panel_says_to_wait_and_the_paper_stays_s
         r"Too many wrong release codes .* Wait \d+ seconds"))
     expect(release).to_be_visible()
     expect(panel.get_by_role("button", name="Start the sitting…")).to_be_disabled()
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "staff-release-throttled")

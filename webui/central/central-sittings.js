@@ -61,13 +61,15 @@ function endButtons(s, cellNode) {
   const ask = (focus) => {
     ending = s.id;
     const confirm = smallButton(t("End now"), t("End {sitting} now", { sitting: s.name }),
-                                () => end(s), "button primary small");
+                                () => end(s), "button danger small");
     const keep = smallButton(t("Do not end"), t("Do not end {sitting}", { sitting: s.name }), () => {
       ending = null;
       cellNode.replaceChildren(first);
       first.focus();
     });
-    cellNode.replaceChildren(confirm, " ", keep);
+    const consequence = el("p", { className: "end-consequence",
+                                  text: t("Every candidate's exam at the hall ends.") });
+    cellNode.replaceChildren(consequence, confirm, " ", keep);
     if (focus) confirm.focus();
   };
   if (ending === s.id) ask(false);

@@ -14,6 +14,12 @@ export function keepPagesOffline(notice = null) {
   navigator.serviceWorker.register("/ui/sw.js", { scope: "/ui/" }).then(ready).catch(() => {
     // Without the worker the exam still works; only a reload while the hall is down fails.
   });
+  // A page that was still loading when the worker activated is not among the pages its
+  // activation takes over (the login page moved on to the exam while the worker was being
+  // installed): once a worker is active, such a page asks to be taken.
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage("claim");
+  });
   ready();
 }
 
